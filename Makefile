@@ -1,0 +1,41 @@
+# The two set-up commands of the README: `make book` and `make test`. Both are idempotent.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+TSTAMP := $(VENV)/.installed-test
+
+.PHONY: install install-test system-deps book test clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Runtime requirements, plus this repo itself (lossopt, autograder) in editable mode.
+$(STAMP): requirements.txt pyproject.toml | $(PY)
+	$(BIN)/pip install -r requirements.txt
+	$(BIN)/pip install --no-deps -e .
+	touch $@
+
+install: $(STAMP)
+
+$(TSTAMP): requirements-test.txt $(STAMP)
+	$(BIN)/pip install -r requirements-test.txt
+	touch $@
+
+install-test: $(TSTAMP)
+
+# Debian packages the tests use (chromium for the browser tests); installed only when missing.
+system-deps:
+	@bash .ci/system-deps.sh
+
+book: install
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo
+	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html"
+
+test: install-test system-deps
+	$(PY) -m pytest
+
+clean:
+	rm -rf _build
