@@ -1,0 +1,1 @@
+"""The course's grading side: reference implementations and grading machinery (instructors only)."""
