@@ -1,4 +1,8 @@
-"""Small, seeded toy data sets for the chapters' examples and figures."""
+"""Small, seeded toy data sets for the chapters' examples and figures.
+
+Every generator takes a ``seed`` and returns the same arrays for the same arguments, so a figure
+in the book looks the same on every build and in every reader's notebook.
+"""
 import numpy as np
 
 
@@ -14,3 +18,54 @@ def line(n=40, slope=2.0, intercept=-1.0, noise=0.3, seed=0):
     x = rng.uniform(-1.0, 1.0, size=n)
     y = slope * x + intercept + noise * rng.standard_normal(n)
     return x, y
+
+
+def line_with_outlier(n=20, outlier=10.0, slope=2.0, intercept=-1.0, noise=0.3, seed=0):
+    """Points around a straight line, one of which is pushed up by ``outlier``.
+
+    The corrupted point is the one with the largest ``x``, so the outlier pulls hardest on the
+    slope of a least-squares fit (it has the most leverage).
+
+    Returns
+    -------
+    x, y : ndarray of shape (n,)
+        The data, ``y`` including the outlier.
+    outlier_index : int
+        Position of the corrupted point in ``x`` and ``y``.
+    """
+    if n < 2:
+        raise ValueError(f"n must be at least 2 so that one clean point remains, got {n}")
+    x, y = line(n=n, slope=slope, intercept=intercept, noise=noise, seed=seed)
+    outlier_index = int(np.argmax(x))
+    y = y.copy()
+    y[outlier_index] += outlier
+    return x, y, outlier_index
+
+
+def two_blobs(n=100, separation=3.0, spread=1.0, dim=2, seed=0):
+    """Two Gaussian blobs, one per class, for binary classification.
+
+    Class 0 is centred at ``-separation / 2`` and class 1 at ``+separation / 2`` along the first
+    axis (the other axes are centred at 0); both have standard deviation ``spread``.
+
+    Returns
+    -------
+    X : ndarray of shape (n, dim)
+        Inputs, the two classes interleaved in random order.
+    y : ndarray of shape (n,), dtype int
+        Labels in {0, 1}; ``n // 2`` points in class 0 and the rest in class 1.
+    """
+    if n < 2:
+        raise ValueError(f"n must be at least 2 (one point per class), got {n}")
+    if dim < 1:
+        raise ValueError(f"dim must be at least 1, got {dim}")
+    if spread <= 0:
+        raise ValueError(f"spread must be positive, got {spread}")
+    rng = np.random.default_rng(seed)
+    y = np.zeros(n, dtype=int)
+    y[n // 2:] = 1
+    rng.shuffle(y)
+    centres = np.zeros((n, dim))
+    centres[:, 0] = np.where(y == 1, separation / 2, -separation / 2)
+    X = centres + spread * rng.standard_normal((n, dim))
+    return X, y
