@@ -1,0 +1,448 @@
+"""Slider figures that work in a live notebook and in the published HTML book, from one description.
+
+A chapter describes a figure once, as a function that draws into a cleared matplotlib
+:class:`~matplotlib.figure.Figure` given the slider values as keyword arguments::
+
+    from lossopt.interactive import Slider, interactive_figure
+
+    def draw(fig, delta, outlier):
+        ax = fig.subplots()
+        ...
+
+    interactive_figure(draw, Slider("delta", 0.1, 3.0, 0.1, value=1.0, label="Huber δ"),
+                       Slider("outlier", 0.0, 20.0, 2.0, value=10.0), figsize=(7, 4))
+
+How the figure is shown depends on where the code runs:
+
+``live`` (a Jupyter kernel, the default)
+    ipywidgets 8 sliders redraw one figure in place: the same ``Figure`` is cleared, drawn and
+    encoded to PNG on every move, and shown through an ``ipywidgets.Image``. Works in any
+    front end that shows ipywidgets (JupyterLab, Notebook 7, VS Code); no ipympl needed.
+``static`` (the book build)
+    every point of the slider grid (the cartesian product for several sliders) is drawn once at
+    build time into a small palette image (lossless WebP); the output is self-contained HTML: plain
+    ``<input type="range">`` sliders and an inline script of a few lines that swaps the frames.
+    No ipywidgets, no require.js, nothing loaded from another host.
+
+The mode comes from the environment variable ``LOSSOPT_FIGURES`` (``live`` or ``static``;
+unset means ``live``). The book build sets it to ``static`` in two independent ways, so that
+``make book`` and a bare ``jupyter-book build .`` behave the same: ``_config.yml`` loads this
+module as a Sphinx extension, whose :func:`setup` sets the variable in the build process before
+any notebook runs (the kernels that execute the chapters inherit it), and the Makefile sets it
+on the build command too. :func:`setup` overrides a ``live`` left in the shell: a live figure in
+the HTML book would be a dead slider.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import inspect
+import io
+import itertools
+import json
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from numbers import Real
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+MODE_VARIABLE = "LOSSOPT_FIGURES"
+MODES = ("live", "static")
+
+#: Most frames one static figure may hold (the product of its sliders' grid sizes).
+MAX_FRAMES = 250
+#: Most bytes the encoded frames of one static figure may weigh; a page must stay under 3 MB
+#: together with the theme, MathJax and its other figures.
+MAX_STATIC_BYTES = 1_000_000
+#: Resolution of static frames (small: they are many) and of the live figure.
+STATIC_DPI = 72
+LIVE_DPI = 96
+#: Colours kept per static frame.
+PALETTE_COLORS = 32
+
+
+def figure_mode():
+    """Return ``"live"`` or ``"static"``: how :func:`interactive_figure` shows figures here."""
+    mode = os.environ.get(MODE_VARIABLE, "live").strip().lower() or "live"
+    if mode not in MODES:
+        raise ValueError(f"environment variable {MODE_VARIABLE}={mode!r}: expected one of {MODES}")
+    return mode
+
+
+def _is_int(number):
+    return isinstance(number, (int, np.integer)) and not isinstance(number, bool)
+
+
+def _decimals(step):
+    """Digits after the point needed to print every multiple of ``step`` exactly."""
+    text = np.format_float_positional(float(step), trim="-")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+@dataclass(frozen=True)
+class Slider:
+    """One slider: a parameter of ``draw`` swept over ``min, min + step, ..., max``.
+
+    ``value`` (default ``min``) is where the slider starts and must lie on that grid; ``label`` is
+    shown next to the slider (default: ``name``). When ``min``, ``max``, ``step`` (and ``value``)
+    are all integers the slider passes integers to ``draw``.
+    """
+
+    name: str
+    min: float
+    max: float
+    step: float
+    value: float | None = None
+    label: str | None = None
+    values: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        where = f"Slider {self.name!r}"
+        if not isinstance(self.name, str) or not self.name.isidentifier():
+            raise ValueError(f"Slider name must be a Python identifier, got {self.name!r}")
+        for attr in ("min", "max", "step") + (("value",) if self.value is not None else ()):
+            number = getattr(self, attr)
+            if not isinstance(number, Real) or isinstance(number, bool) or not math.isfinite(number):
+                raise ValueError(f"{where}: {attr} must be a finite number, got {number!r}")
+        if not self.step > 0:
+            raise ValueError(f"{where}: step must be positive, got {self.step}")
+        if not self.max > self.min:
+            raise ValueError(f"{where}: max ({self.max}) must be greater than min ({self.min})")
+        intervals = (self.max - self.min) / self.step
+        count = round(intervals)
+        if abs(intervals - count) > 1e-6:
+            raise ValueError(f"{where}: max - min = {self.max - self.min:g} is not a whole number of "
+                             f"steps of {self.step:g}; choose max = min + k * step")
+        integer = all(_is_int(getattr(self, a)) for a in ("min", "max", "step")) and (
+            self.value is None or _is_int(self.value))
+        if integer:
+            grid = tuple(int(self.min + k * self.step) for k in range(count + 1))
+        else:
+            digits = _decimals(self.step) + _decimals(self.min) + 1
+            grid = tuple(round(float(self.min) + k * float(self.step), digits) for k in range(count + 1))
+        object.__setattr__(self, "values", grid)
+        if self.value is None:
+            object.__setattr__(self, "value", grid[0])
+        else:
+            object.__setattr__(self, "value", grid[self.index(self.value)])
+
+    @property
+    def is_integer(self):
+        return _is_int(self.values[0])
+
+    @property
+    def text(self):
+        return self.label if self.label is not None else self.name
+
+    def index(self, value):
+        """Position of ``value`` on the grid; ValueError when it is not a grid point."""
+        k = round((value - self.min) / self.step)
+        if not 0 <= k < len(self.values) or abs(self.values[k] - value) > 1e-9 * max(1.0, abs(self.step)):
+            raise ValueError(f"Slider {self.name!r}: value {value!r} is not on its grid "
+                             f"{self.min:g}, {self.min + self.step:g}, ..., {self.max:g} (step {self.step:g})")
+        return k
+
+    def format(self, value):
+        """The slider's read-out for ``value``, the same in the notebook and in the book."""
+        return str(value) if self.is_integer else f"{value:.{self.decimals}f}"
+
+    @property
+    def decimals(self):
+        """Digits the read-out shows: those of the step, at least one for a float slider."""
+        return 0 if self.is_integer else max(1, _decimals(self.step))
+
+
+class InteractiveFigure:
+    """A validated figure description; :func:`interactive_figure` builds and shows one.
+
+    ``render(**values)`` draws one state into the figure's single ``Figure`` and returns PNG
+    bytes; ``widget()`` gives the live ipywidgets view; ``static_html()`` the HTML scrubber.
+    """
+
+    def __init__(self, draw, *sliders, figsize=(6.4, 4.0), dpi=None):
+        if not callable(draw):
+            raise ValueError(f"interactive_figure: draw must be a function, got {draw!r}")
+        if not sliders:
+            raise ValueError("interactive_figure: give at least one Slider")
+        for slider in sliders:
+            if not isinstance(slider, Slider):
+                raise ValueError(f"interactive_figure: expected Slider objects, got {slider!r}")
+        names = [s.name for s in sliders]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"interactive_figure: slider names must be unique, repeated: {repeated}")
+        _check_signature(draw, names)
+        if (len(figsize) != 2 or not all(isinstance(v, Real) and v > 0 for v in figsize)):
+            raise ValueError(f"interactive_figure: figsize must be (width, height) in inches, got {figsize!r}")
+        self.draw = draw
+        self.sliders = tuple(sliders)
+        self.figsize = tuple(figsize)
+        self.dpi = dpi
+        self._figure = None
+
+    @property
+    def frame_count(self):
+        return math.prod(len(s.values) for s in self.sliders)
+
+    @property
+    def initial(self):
+        return {s.name: s.value for s in self.sliders}
+
+    def _draw(self, dpi, values):
+        """Draw ``values`` into the one Figure this description owns; returns a PIL RGBA image.
+
+        The first draw lays the figure out with matplotlib's constrained layout; later draws
+        reuse those axes positions instead of solving the layout again, which would cost more
+        than drawing (and would make the axes jump while a slider moves).
+        """
+        if self._figure is None or self._figure.dpi != dpi:
+            self._figure = Figure(figsize=self.figsize, dpi=dpi, layout="constrained")
+            FigureCanvasAgg(self._figure)
+            self._positions = None
+        fig = self._figure
+        fig.clear()
+        try:
+            self.draw(fig, **values)
+        except Exception as error:
+            state = ", ".join(f"{k}={v!r}" for k, v in values.items())
+            raise RuntimeError(f"{_describe(self.draw)} failed at {state}: {error}") from error
+        if self._positions is None:
+            fig.canvas.draw()
+            self._positions = [ax.get_position() for ax in fig.axes]
+            fig.set_layout_engine("none")
+        elif len(fig.axes) == len(self._positions):
+            for ax, position in zip(fig.axes, self._positions):
+                ax.set_position(position)
+        fig.canvas.draw()
+        from PIL import Image
+
+        return Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba(),
+                                "raw", "RGBA", 0, 1)
+
+    def _png(self, values):
+        buffer = io.BytesIO()
+        # compress_level 1: a few times faster to encode than the default, for some more bytes
+        self._draw(self.dpi or LIVE_DPI, values).save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+    def render(self, **values):
+        """PNG bytes of the figure at ``values`` (missing sliders take their start value)."""
+        unknown = set(values) - set(self.initial)
+        if unknown:
+            raise ValueError(f"render: no slider named {sorted(unknown)}; sliders: {sorted(self.initial)}")
+        state = {**self.initial, **values}
+        for slider in self.sliders:
+            slider.index(state[slider.name])
+        return self._png(state)
+
+    # -- live: ipywidgets ---------------------------------------------------------------------
+    def widget(self):
+        """An ipywidgets box: the sliders above an Image that redraws whenever one moves."""
+        import ipywidgets as widgets
+
+        controls = []
+        for s in self.sliders:
+            kind = widgets.IntSlider if s.is_integer else widgets.FloatSlider
+            options = {} if s.is_integer else {"readout_format": f".{s.decimals}f"}
+            controls.append(kind(value=s.value, min=s.values[0], max=s.values[-1], step=s.step,
+                                 description=s.text, continuous_update=True,
+                                 style={"description_width": "initial"},
+                                 layout=widgets.Layout(width="min(100%, 32rem)"), **options))
+        image = widgets.Image(value=self.render(), format="png",
+                              layout=widgets.Layout(width=f"{self.figsize[0] * (self.dpi or LIVE_DPI):.0f}px",
+                                                    max_width="100%"))
+        names = [s.name for s in self.sliders]
+
+        def redraw(_change):
+            image.value = self._png({name: c.value for name, c in zip(names, controls)})
+
+        for control in controls:
+            control.observe(redraw, names="value")
+        box = widgets.VBox([*controls, image])
+        box.controls, box.image = controls, image
+        return box
+
+    # -- static: precomputed frames and a scrubber --------------------------------------------
+    def frames(self):
+        """Every frame of the slider grid, in row-major order of the sliders, as encoded images."""
+        if self.frame_count > MAX_FRAMES:
+            sizes = " x ".join(f"{len(s.values)} ({s.name})" for s in self.sliders)
+            raise ValueError(f"interactive_figure({_describe(self.draw)}): {sizes} = {self.frame_count} "
+                             f"frames, more than the {MAX_FRAMES} a page can carry; use coarser steps "
+                             f"or narrower ranges")
+        dpi = self.dpi or STATIC_DPI
+        self._draw(dpi, self.initial)  # the start state fixes the layout, as it does live
+        names = [s.name for s in self.sliders]
+        return [_compact_image(self._draw(dpi, dict(zip(names, point))))
+                for point in itertools.product(*(s.values for s in self.sliders))]
+
+    def static_html(self):
+        """Self-contained HTML: range inputs, the start frame, the frames and an inline script."""
+        frames = self.frames()
+        unique, index = {}, []
+        for frame in frames:
+            index.append(unique.setdefault(frame, len(unique)))
+        weight = sum(len(f) for f in unique) * 4 // 3
+        if weight > MAX_STATIC_BYTES:
+            raise ValueError(f"interactive_figure({_describe(self.draw)}): its {len(frames)} frames weigh "
+                             f"{weight / 1e6:.2f} MB, more than the {MAX_STATIC_BYTES / 1e6:.2f} MB budget "
+                             f"of one figure; use coarser steps, fewer sliders or a smaller figsize")
+        encoded = [base64.b64encode(f).decode("ascii") for f in unique]
+        start = [s.index(s.value) for s in self.sliders]
+        kind = _frame_format()
+        data = {"shape": [len(s.values) for s in self.sliders], "index": index, "frames": encoded,
+                "type": f"image/{kind}",
+                "labels": [[s.format(v) for v in s.values] for s in self.sliders]}
+        current = encoded[index[_flat_index(start, data["shape"])]]
+        width = round(self.figsize[0] * (self.dpi or STATIC_DPI))
+        controls = "".join(
+            f'<label class="lossopt-control" style="display:flex;align-items:center;gap:.6em;margin:.2em 0">'
+            f'<span style="min-width:6em">{html.escape(s.text)}</span>'
+            f'<input class="lossopt-slider" type="range" min="0" max="{len(s.values) - 1}" step="1" '
+            f'value="{k}" aria-label="{html.escape(s.text, quote=True)}" style="flex:1;max-width:24rem">'
+            f'<output class="lossopt-value" style="min-width:4em;font-variant-numeric:tabular-nums">'
+            f'{html.escape(s.format(s.value))}</output></label>'
+            for s, k in zip(self.sliders, start))
+        alt = "Figure with sliders: " + ", ".join(s.text for s in self.sliders)
+        payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+        return (f'<div class="lossopt-interactive" data-frames="{len(frames)}">'
+                f'{controls}'
+                f'<img class="lossopt-frame" src="data:image/{kind};base64,{current}" '
+                f'alt="{html.escape(alt, quote=True)}" style="width:{width}px;max-width:100%;height:auto">'
+                f'<script type="application/json" class="lossopt-frames">{payload}</script>'
+                f'<script>{_SCRUBBER}</script></div>')
+
+    def _ipython_display_(self):
+        from IPython.display import HTML, display
+
+        if figure_mode() == "static":
+            display(HTML(self.static_html()))
+        else:
+            display(self.widget())
+
+
+# Finds its own figure through document.currentScript, so a page can hold many figures and the
+# output needs no id; written in ES5 so that any browser runs it.
+_SCRUBBER = (
+    "(function(){var root=document.currentScript.parentNode;"
+    "var data=JSON.parse(root.querySelector('script.lossopt-frames').textContent);"
+    "var img=root.querySelector('img.lossopt-frame');"
+    "var inputs=root.querySelectorAll('input.lossopt-slider');"
+    "var outputs=root.querySelectorAll('output.lossopt-value');"
+    "function show(){var at=0;for(var i=0;i<inputs.length;i++){var k=+inputs[i].value;"
+    "at=at*data.shape[i]+k;outputs[i].textContent=data.labels[i][k];}"
+    "img.src='data:'+data.type+';base64,'+data.frames[data.index[at]];}"
+    "for(var i=0;i<inputs.length;i++){inputs[i].addEventListener('input',show);}})();"
+)
+
+
+def _flat_index(indices, shape):
+    at = 0
+    for k, n in zip(indices, shape):
+        at = at * n + k
+    return at
+
+
+def _frame_format():
+    from PIL import features
+
+    return "webp" if features.check("webp") else "png"
+
+
+def _compact_image(image):
+    """Encode a frame small: a palette of a few colours, then lossless WebP (PNG without WebP).
+
+    Plots of lines and text lose nothing visible at 32 colours, and lossless WebP of the
+    palette image is about a quarter of a plain PNG.
+    """
+    from PIL import Image
+
+    small = image.convert("RGB").quantize(colors=PALETTE_COLORS, method=Image.Quantize.FASTOCTREE,
+                                          dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    if _frame_format() == "webp":
+        small.save(buffer, format="webp", lossless=True, method=4)
+    else:
+        small.save(buffer, format="png", optimize=True)
+    return buffer.getvalue()
+
+
+def _describe(draw):
+    return getattr(draw, "__name__", repr(draw))
+
+
+def _check_signature(draw, names):
+    """draw must take the figure first, then one keyword per slider and nothing else required."""
+    try:
+        parameters = list(inspect.signature(draw).parameters.values())
+    except (TypeError, ValueError):
+        return
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    if not parameters or parameters[0].kind not in positional + (inspect.Parameter.VAR_POSITIONAL,):
+        raise ValueError(f"{_describe(draw)} must take the figure as its first parameter: draw(fig, ...)")
+    rest = parameters[1:] if parameters[0].kind != inspect.Parameter.VAR_POSITIONAL else parameters
+    takes_any = any(p.kind == inspect.Parameter.VAR_KEYWORD for p in rest)
+    keywords = {p.name for p in rest if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                                    inspect.Parameter.KEYWORD_ONLY)}
+    signature = f"{_describe(draw)}{inspect.signature(draw)}"
+    unknown = [n for n in names if n not in keywords]
+    if unknown and not takes_any:
+        raise ValueError(f"slider(s) {unknown} match no parameter of {signature}")
+    missing = [p.name for p in rest if p.name in keywords and p.name not in names
+               and p.default is inspect.Parameter.empty]
+    if missing:
+        raise ValueError(f"{signature}: parameter(s) {missing} have no slider and no default")
+
+
+def interactive_figure(draw, *sliders, figsize=(6.4, 4.0), dpi=None):
+    """Show ``draw``'s figure with one slider per :class:`Slider`, live or precomputed.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(fig, **values)`` draws into a cleared :class:`matplotlib.figure.Figure`; it is
+        called with one keyword argument per slider.
+    *sliders : Slider
+        The parameters to sweep; in the book every combination is precomputed, at most
+        :data:`MAX_FRAMES` frames.
+    figsize : (float, float)
+        Figure size in inches.
+    dpi : float, optional
+        Resolution; default :data:`LIVE_DPI` live and :data:`STATIC_DPI` in the book.
+
+    Returns None (so a bare call at the end of a cell shows the figure once). Raises ValueError
+    for a description that cannot work: a slider that matches no parameter of ``draw``, a start
+    value off its grid, more frames than a page can carry.
+    """
+    from IPython.display import display
+
+    figure = InteractiveFigure(draw, *sliders, figsize=figsize, dpi=dpi)
+    display(figure)
+
+
+def time_updates(figure, repeats=20):
+    """Seconds each live slider update takes (compute + draw + encode), moving the first slider.
+
+    Drives the ipywidgets view headlessly, exactly as a moving slider does in a kernel.
+    """
+    box = figure.widget()
+    control, slider = box.controls[0], figure.sliders[0]
+    positions = [slider.values[k % len(slider.values)] for k in range(1, repeats + 1)]
+    seconds = []
+    for value in positions:
+        if control.value == value:
+            value = slider.values[0] if value != slider.values[0] else slider.values[-1]
+        start = time.perf_counter()
+        control.value = value
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def setup(app):
+    """Sphinx extension hook: during a book build every interactive figure is static."""
+    os.environ[MODE_VARIABLE] = "static"
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,223 @@
+"""lossopt.interactive: one figure description, live ipywidgets sliders and a static HTML scrubber."""
+import base64
+import io
+import json
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from lossopt import interactive
+from lossopt.interactive import InteractiveFigure, Slider, figure_mode, interactive_figure
+
+
+def draw_line(fig, slope, offset=0.0):
+    ax = fig.subplots()
+    x = np.linspace(-1, 1, 50)
+    ax.plot(x, slope * x + offset)
+    ax.set_ylim(-3, 3)
+
+
+def decode(frame):
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(frame))).convert("RGB"))
+
+
+def scrubber_data(html):
+    payload = re.search(r'<script type="application/json" class="lossopt-frames">(.*?)</script>', html, re.S)
+    return json.loads(payload.group(1))
+
+
+# -- Slider ------------------------------------------------------------------------------------
+
+def test_slider_grid_is_exact_decimals_and_starts_at_min():
+    slider = Slider("lr", 0.1, 0.5, 0.1)
+    assert slider.values == (0.1, 0.2, 0.3, 0.4, 0.5)
+    assert slider.value == 0.1
+    assert slider.text == "lr"
+
+
+def test_integer_slider_passes_integers():
+    slider = Slider("steps", 0, 10, 2, value=4, label="steps")
+    assert slider.values == (0, 2, 4, 6, 8, 10)
+    assert all(isinstance(v, int) for v in slider.values)
+    assert slider.format(4) == "4"
+
+
+def test_readout_uses_the_step_precision():
+    assert Slider("d", 0.1, 3.0, 0.1, value=1.0).format(1.0) == "1.0"
+    assert Slider("d", 0.0, 1.0, 0.25).format(0.5) == "0.50"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(name="lr", min=0.0, max=1.0, step=0.1, value=0.25), "not on its grid"),
+    (dict(name="lr", min=0.0, max=1.0, step=0.3), "whole number of steps"),
+    (dict(name="lr", min=1.0, max=0.0, step=0.1), "greater than min"),
+    (dict(name="lr", min=0.0, max=1.0, step=0.0), "step must be positive"),
+    (dict(name="learning rate", min=0.0, max=1.0, step=0.1), "identifier"),
+    (dict(name="lr", min=0.0, max=float("nan"), step=0.1), "finite number"),
+])
+def test_bad_slider_is_rejected_with_its_name(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Slider(**kwargs)
+
+
+# -- description checks ------------------------------------------------------------------------
+
+def test_slider_without_matching_parameter_is_rejected():
+    with pytest.raises(ValueError, match=r"\['slop'\] match no parameter of draw_line"):
+        InteractiveFigure(draw_line, Slider("slop", 0, 2, 1))
+
+
+def test_parameter_without_slider_or_default_is_rejected():
+    def draw(fig, a, b):
+        pass
+
+    with pytest.raises(ValueError, match=r"\['b'\] have no slider and no default"):
+        InteractiveFigure(draw, Slider("a", 0, 2, 1))
+
+
+def test_repeated_slider_names_are_rejected():
+    with pytest.raises(ValueError, match="unique"):
+        InteractiveFigure(draw_line, Slider("slope", 0, 2, 1), Slider("slope", 0, 4, 1))
+
+
+def test_draw_taking_keywords_accepts_any_slider():
+    def draw(fig, **values):
+        fig.subplots().set_title(str(values))
+
+    assert InteractiveFigure(draw, Slider("anything", 0, 1, 1)).frame_count == 2
+
+
+def test_too_many_frames_is_rejected_before_drawing():
+    calls = []
+
+    def draw(fig, a, b):
+        calls.append((a, b))
+
+    figure = InteractiveFigure(draw, Slider("a", 0, 100, 1), Slider("b", 0, 100, 1))
+    with pytest.raises(ValueError, match=r"101 \(a\) x 101 \(b\) = 10201 frames"):
+        figure.static_html()
+    assert calls == []
+
+
+def test_failing_draw_names_the_slider_values():
+    def draw(fig, slope):
+        if slope > 1:
+            raise ZeroDivisionError("boom")
+        fig.subplots()
+
+    with pytest.raises(RuntimeError, match=r"draw failed at slope=2: boom"):
+        InteractiveFigure(draw, Slider("slope", 0, 2, 1)).static_html()
+
+
+# -- live mode ----------------------------------------------------------------------------------
+
+def test_live_widget_redraws_the_same_figure_when_a_slider_moves():
+    figure = InteractiveFigure(draw_line, Slider("slope", -2.0, 2.0, 0.5, value=1.0), figsize=(3, 2))
+    box = figure.widget()
+    before, fig_before = box.image.value, figure._figure
+    box.controls[0].value = -1.5
+    assert box.image.value != before
+    assert figure._figure is fig_before, "a slider move must not create a new figure"
+    assert Image.open(io.BytesIO(box.image.value)).size == (3 * interactive.LIVE_DPI, 2 * interactive.LIVE_DPI)
+    assert box.controls[0].description == "slope" and box.controls[0].step == 0.5
+
+
+def test_live_and_static_show_the_same_start_state():
+    figure = InteractiveFigure(draw_line, Slider("slope", -2.0, 2.0, 1.0, value=1.0), figsize=(3, 2), dpi=50)
+    live = np.asarray(Image.open(io.BytesIO(figure.render())).convert("RGB")).astype(int)
+    html = figure.static_html()
+    start = re.search(r'src="data:image/\w+;base64,([^"]+)"', html).group(1)
+    static = decode(start).astype(int)
+    assert live.shape == static.shape
+    assert np.abs(live - static).mean() < 8  # only the palette reduction differs
+
+
+def test_time_updates_measures_every_move():
+    figure = InteractiveFigure(draw_line, Slider("slope", 0, 3, 1), figsize=(2, 2), dpi=40)
+    seconds = interactive.time_updates(figure, repeats=5)
+    assert len(seconds) == 5 and all(s > 0 for s in seconds)
+
+
+# -- static mode --------------------------------------------------------------------------------
+
+def test_static_html_holds_one_frame_per_grid_point_in_row_major_order():
+    def draw(fig, slope, offset):
+        draw_line(fig, slope, offset)
+
+    figure = InteractiveFigure(draw, Slider("slope", 0, 2, 1, value=1), Slider("offset", -1.0, 1.0, 1.0),
+                               figsize=(2, 2), dpi=40)
+    html = figure.static_html()
+    data = scrubber_data(html)
+    assert data["shape"] == [3, 3]
+    assert len(data["index"]) == 9
+    assert data["labels"] == [["0", "1", "2"], ["-1.0", "0.0", "1.0"]]
+    frames = [decode(data["frames"][i]) for i in data["index"]]
+    # every state draws a different line, so all nine frames differ
+    assert len({f.tobytes() for f in frames}) == 9
+    # frame (slope=2, offset=1) in row-major order is the one drawn for those values
+    expected = InteractiveFigure(draw, Slider("slope", 2, 3, 1), Slider("offset", 1.0, 2.0, 1.0),
+                                 figsize=(2, 2), dpi=40)
+    alone = scrubber_data(expected.static_html())
+    assert np.array_equal(decode(alone["frames"][alone["index"][0]]), frames[2 * 3 + 2])
+    assert html.count('type="range"') == 2
+    assert 'value="1"' in html  # slope starts at index 1
+
+
+def test_static_html_is_self_contained():
+    html = InteractiveFigure(draw_line, Slider("slope", 0, 2, 1), figsize=(2, 2), dpi=40).static_html()
+    assert "http" not in html and "require" not in html and "widget" not in html
+    assert "document.currentScript" in html
+
+
+def test_identical_frames_are_stored_once():
+    def draw(fig, slope):
+        draw_line(fig, 1.0)  # ignores the slider
+
+    data = scrubber_data(InteractiveFigure(draw, Slider("slope", 0, 4, 1), figsize=(2, 2), dpi=40).static_html())
+    assert data["index"] == [0] * 5 and len(data["frames"]) == 1
+
+
+def test_over_budget_frames_raise(monkeypatch):
+    monkeypatch.setattr(interactive, "MAX_STATIC_BYTES", 100)
+    with pytest.raises(ValueError, match="MB budget"):
+        InteractiveFigure(draw_line, Slider("slope", 0, 2, 1), figsize=(2, 2), dpi=40).static_html()
+
+
+# -- mode switch ---------------------------------------------------------------------------------
+
+def test_mode_defaults_to_live_and_rejects_unknown(monkeypatch):
+    monkeypatch.delenv(interactive.MODE_VARIABLE, raising=False)
+    assert figure_mode() == "live"
+    monkeypatch.setenv(interactive.MODE_VARIABLE, "Static")
+    assert figure_mode() == "static"
+    monkeypatch.setenv(interactive.MODE_VARIABLE, "sometimes")
+    with pytest.raises(ValueError, match="LOSSOPT_FIGURES"):
+        figure_mode()
+
+
+def test_sphinx_setup_switches_the_build_to_static(monkeypatch):
+    monkeypatch.setenv(interactive.MODE_VARIABLE, "live")
+    interactive.setup(app=None)
+    assert figure_mode() == "static"
+
+
+@pytest.mark.parametrize("mode, mime", [("static", "text/html"),
+                                        ("live", "application/vnd.jupyter.widget-view+json")])
+def test_interactive_figure_displays_the_mode_output_once(monkeypatch, mode, mime):
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    monkeypatch.setenv(interactive.MODE_VARIABLE, mode)
+    with capture_output() as captured:
+        result = interactive_figure(draw_line, Slider("slope", 0, 1, 1), figsize=(2, 2), dpi=40)
+    assert result is None
+    assert len(captured.outputs) == 1 and mime in captured.outputs[0].data
+    if mode == "static":
+        assert "application/vnd.jupyter.widget-view+json" not in captured.outputs[0].data
