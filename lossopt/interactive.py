@@ -62,7 +62,7 @@ MAX_STATIC_BYTES = 1_000_000
 STATIC_DPI = 72
 LIVE_DPI = 96
 #: Colours kept per static frame.
-PALETTE_COLORS = 32
+PALETTE_COLORS = 16
 
 
 def figure_mode():
@@ -356,7 +356,7 @@ def _frame_format():
 def _compact_image(image):
     """Encode a frame small: a palette of a few colours, then lossless WebP (PNG without WebP).
 
-    Plots of lines and text lose nothing visible at 32 colours, and lossless WebP of the
+    Plots of lines and text stay legible at 16 colours, and lossless WebP of the
     palette image is about a quarter of a plain PNG.
     """
     from PIL import Image

@@ -1,4 +1,4 @@
-"""The 2-2-1 network of the seeds: two inputs, two sigmoid hidden units, one sigmoid output, BCE.
+r"""The 2-2-1 network of the seeds: two inputs, two sigmoid hidden units, one sigmoid output, BCE.
 
 .. math::
     z_1 = w_{11} x_1 + w_{21} x_2 + b_1, \quad a_1 = \sigma(z_1), \qquad
