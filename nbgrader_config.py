@@ -2,8 +2,19 @@
 
 ``solutions/`` is nbgrader's source directory (instructors' notebooks with solutions and hidden
 tests) and ``exercises/`` its release directory (what students get, generated, never hand-edited).
+
+Autograding judges every test cell outside the student's kernel (see GRADING_DESIGN.md):
+``PrepareChecks`` swaps each test cell for code that only collects results on inputs drawn at
+grading time, the notebook executes, and ``JudgeChecks`` compares those results with
+``autograder.reference`` in this process.
 """
 import os
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, LimitOutput,
+                                    SaveAutoGrades)
+
+from autograder.preprocessors import JudgeChecks, PrepareChecks
 
 c = get_config()  # noqa: F821  (injected by traitlets when nbgrader loads this file)
 
@@ -12,3 +23,17 @@ c.CourseDirectory.course_id = "lossopt"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
+
+# The one place that says how a submission runs (issue 5 puts the sandbox here).
+EXECUTE_SUBMISSION = Execute
+
+c.Autograde.autograde_preprocessors = [
+    PrepareChecks,
+    EXECUTE_SUBMISSION,
+    JudgeChecks,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]

@@ -1,0 +1,118 @@
+"""The registry of checks: what every autograded test cell of every assignment judges.
+
+How to declare the checks of an assignment ``<a>`` (notebook ``solutions/<a>/<a>.ipynb``)
+-----------------------------------------------------------------------------------------
+Write ``autograder/checks/<a>.py`` defining ``CHECKS``, a dict from each autograded test cell's
+grade id (``<function>_<check>``) to a :class:`Check`. Every autograded test cell needs an entry;
+a cell without one scores 0 with a message telling the instructor so (fail closed)::
+
+    from autograder.checks import Check, Case, Call, Previous, KernelCode, cases_from
+    from autograder.checks import casegen as gen   # shared random inputs (logits, labels, ...)
+
+    def softmax_hidden_cases(rng):                 # drawn afresh at every grading run
+        z = gen.logits(rng, rows=rng.integers(1, 9), classes=rng.integers(2, 7), scale=1000)
+        return [Case("softmax of a random batch with logits up to +-1000", [Call("softmax", (z,))])]
+
+    CHECKS = {
+        # visible cell: the same fixed inputs as the cell shows (a test proves they agree)
+        "softmax_rows": Check(cases_from("softmax", [((np.array([[1.0, 2.0, 3.0]]),), {})])),
+        "softmax_hidden": Check(softmax_hidden_cases, rtol=1e-7, atol=1e-12),
+    }
+
+- ``Check(cases, rtol=1e-7, atol=1e-10, check_mutation=True, reference=None)``: ``cases(rng)``
+  returns a list of :class:`Case`; each result is compared with ``autograder.reference``'s (or
+  ``reference``, a dict name -> callable) by :mod:`autograder.judge`: same structure (float,
+  ndarray of the same shape, tuple/list of the same length, dict with the same keys), values
+  within rtol/atol, and inputs left unmodified.
+- ``Case(description, calls)``: ``description`` is what a student reads when a *hidden* case fails
+  (say what kind of input, never the grader's code); ``calls`` is a list of :class:`Call`.
+- ``Call(function, args=(), kwargs={})``: one call of the student's function. Argument values are
+  numbers, strings, ndarrays, lists/tuples/dicts of those, or
+  ``Previous(call_index, item)`` -- the value the *student's* call number ``call_index`` of the
+  same case returned (``item`` indexes into a returned tuple/dict, ``None`` for the whole value),
+  for rollouts that carry state across many steps (the reference carries its own state); or
+  ``KernelCode("lambda p: ...")`` -- a numpy-only expression evaluated on both sides (e.g. the
+  ``f`` given to ``numerical_gradient``).
+- ``cases_from(function, [(args, kwargs), ...])`` builds the fixed cases of a visible cell;
+  ``visible_checks({grade_id: [(args, kwargs), ...]})`` a Check for each visible cell at once.
+
+Hidden test cells in the notebook hold only the docstring and the ``### BEGIN HIDDEN TESTS`` /
+``### END HIDDEN TESTS`` markers; visible cells use :mod:`lossopt.checking`. At grading time
+:mod:`autograder.preprocessors` replaces every test cell by collection code and judges the results
+here, in the grader's process; see ``GRADING_DESIGN.md``.
+"""
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Optional
+
+
+@dataclass(frozen=True)
+class Previous:
+    """Stands for what the student's own call ``call_index`` (of the same case) returned."""
+    call_index: int
+    item: Any = None
+
+
+@dataclass(frozen=True)
+class KernelCode:
+    """A grader-written, numpy-only Python expression, evaluated in the kernel and the grader."""
+    source: str
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    args: tuple = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Case:
+    description: str
+    calls: list
+
+
+@dataclass(frozen=True)
+class Check:
+    cases: Callable
+    rtol: float = 1e-7
+    atol: float = 1e-10
+    check_mutation: bool = True
+    reference: Optional[Mapping[str, Callable]] = None
+
+    def reference_function(self, name):
+        if self.reference is not None and name in self.reference:
+            return self.reference[name]
+        from autograder import reference
+        return getattr(reference, name)
+
+
+def cases_from(function, calls, description=None):
+    """Cases for fixed inputs: ``calls`` is a list of ``(args, kwargs)`` pairs of ``function``."""
+    def cases(rng):
+        return [Case(description or f"{function} on the inputs shown in the cell",
+                     [Call(function, tuple(args), dict(kwargs))])
+                for args, kwargs in calls]
+    return cases
+
+
+def visible_checks(visible, **options):
+    """One :class:`Check` per visible cell from ``{grade_id: [(args, kwargs), ...]}``.
+
+    The function is read off the grade id (``<function>_<check>``).
+    """
+    return {grade_id: Check(cases_from(grade_id.rsplit("_", 1)[0], calls), **options)
+            for grade_id, calls in visible.items()}
+
+
+def checks_for(assignment):
+    """The ``CHECKS`` dict of ``assignment``; an empty dict when it declares none."""
+    if not assignment.isidentifier():
+        return {}
+    try:
+        module = importlib.import_module(f"{__name__}.{assignment}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"{__name__}.{assignment}":
+            return {}
+        raise
+    return dict(module.CHECKS)

@@ -1,0 +1,62 @@
+"""Random inputs for hidden checks, shared by every assignment's registry module.
+
+Everything takes a ``numpy.random.Generator`` (seeded from ``secrets`` at each grading run) and
+returns float64 / int64 arrays, so a submission cannot be tuned to the inputs it will meet.
+"""
+import numpy as np
+
+
+def size(rng, low=1, high=64):
+    """A batch size in [low, high]; 1 is drawn often because it breaks mean-vs-sum mistakes least."""
+    return int(rng.integers(low, high + 1))
+
+
+def shape(rng, max_ndim=3, max_side=6):
+    """A random array shape with 1..max_ndim axes."""
+    return tuple(int(n) for n in rng.integers(1, max_side + 1, size=int(rng.integers(1, max_ndim + 1))))
+
+
+def reals(rng, shape, scale=3.0):
+    return rng.normal(0.0, scale, size=shape)
+
+
+def logits(rng, shape, extreme=1000.0, fraction=0.25):
+    """Moderate logits with about ``fraction`` of entries pushed to +-(30 .. ``extreme``).
+
+    At least one entry is pushed when extremes are asked for, so unstable exponentials overflow.
+    """
+    z = rng.normal(0.0, 4.0, size=shape)
+    if extreme:
+        far = rng.random(size=shape) < fraction
+        far.flat[int(rng.integers(z.size))] = True
+        z[far] = rng.choice([-1.0, 1.0], size=int(far.sum())) * rng.uniform(30.0, extreme, int(far.sum()))
+        z.flat[int(rng.integers(z.size))] = rng.choice([-extreme, extreme])
+    return z
+
+
+def binary_labels(rng, shape):
+    return rng.integers(0, 2, size=shape).astype(np.float64)
+
+
+def signed_labels(rng, shape):
+    return rng.choice([-1.0, 1.0], size=shape)
+
+
+def class_labels(rng, n, k):
+    return rng.integers(0, k, size=n).astype(np.int64)
+
+
+def distributions(rng, n, k, zeros=True):
+    """``n`` rows of ``k`` probabilities; with ``zeros``, some entries are exactly 0."""
+    p = rng.gamma(1.0, size=(n, k))
+    if zeros and k > 1:
+        p[rng.random((n, k)) < 0.2] = 0.0
+        p[np.arange(n), rng.integers(0, k, size=n)] += 0.5  # every row keeps some mass
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def confidently_wrong(rng, n, margin=(5.0, 1000.0)):
+    """Logits far on the wrong side of their binary labels: the case MSE learns slowly from."""
+    y = binary_labels(rng, n)
+    z = rng.uniform(*margin, size=n) * np.where(y == 1.0, -1.0, 1.0)
+    return z, y

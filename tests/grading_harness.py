@@ -1,0 +1,303 @@
+"""Grade many submissions of one assignment with the real `nbgrader autograde`, in one run.
+
+Used by the assignment tests, the grading-machinery tests and the sandbox tests::
+
+    from grading_harness import grade, standard_run, solved_release
+
+    run = standard_run("ce_vs_mse")             # solution, release, wrong/valid variants, forgeries
+    run.total("solution") == run.max_total       # autograded points
+    run.scores["wrong-bce_grad_no_mean"]["bce_grad_values"]  # -> (score, max_score)
+
+    run = grade("losses", {"alice": notebook, "bob": other_notebook})   # any submissions
+
+``grade`` copies ``nbgrader_config.py`` and ``solutions/<assignment>`` into a temporary course
+folder, generates the release there with ``nbgrader generate_assignment``, places each
+submission in ``submitted/<student>/<assignment>/``, runs ``nbgrader autograde`` once for all
+students, and reads the per-grade-id scores from that course's gradebook.
+
+Submission variants are data: ``tests/wrong_submissions/<assignment>/*.py`` (each loses the points
+of the grade ids its docstring lists after ``loses:``, and only those) and
+``tests/alternative_submissions/<assignment>/*.py`` (valid alternatives: full marks). Each file
+holds replacement function definitions; every other function keeps the solution's code.
+"""
+import ast
+import atexit
+import copy
+import functools
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+VENV_BIN = Path(sys.executable).parent
+SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+
+
+@dataclass
+class GradingRun:
+    assignment: str
+    course: Path
+    scores: dict          # student -> {grade_id: (auto_score, max_score)}
+    manual: dict          # student -> {grade_id: max_score} of cells graded by hand
+    log: str
+
+    @property
+    def max_total(self):
+        any_student = next(iter(self.scores.values()))
+        return sum(max_score for _, max_score in any_student.values())
+
+    def total(self, student):
+        return sum(score or 0.0 for score, _ in self.scores[student].values())
+
+    def lost(self, student):
+        """Grade ids where ``student`` scored less than the maximum."""
+        return {gid for gid, (score, max_score) in self.scores[student].items()
+                if (score or 0.0) < max_score}
+
+    def autograded(self, student):
+        path = self.course / "autograded" / student / self.assignment / f"{self.assignment}.ipynb"
+        return nbformat.read(path, as_version=4)
+
+    def message(self, student, grade_id):
+        """The verdict text the grader wrote into a test cell of ``student``'s notebook."""
+        for cell in self.autograded(student).cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+                return "\n".join(o.get("text", "") or o.get("evalue", "") for o in cell.get("outputs", []))
+        raise KeyError(grade_id)
+
+
+def nbgrader(args, cwd, log_path):
+    """Run an nbgrader command in ``cwd``; its output goes to ``log_path``; raise if it fails."""
+    env = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    with open(log_path, "a") as log:
+        result = subprocess.run([str(VENV_BIN / "nbgrader"), *args], cwd=cwd, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+    if result.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed (exit {result.returncode}); "
+                           f"log: {Path(log_path).read_text()[-4000:]}")
+
+
+def make_course(assignment, root=None):
+    """A private course folder holding the config and the assignment's source, release generated."""
+    root = Path(root or tempfile.mkdtemp(prefix=f"grading-{assignment}-"))
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
+    shutil.copytree(REPO / "solutions" / assignment, root / "solutions" / assignment)
+    nbgrader(["generate_assignment", assignment, "--force"], root, root / "nbgrader.log")
+    return root
+
+
+def grade(assignment, submissions, root=None, extra_args=()):
+    """Autograde ``{student: notebook}`` in one nbgrader run; return a :class:`GradingRun`."""
+    from nbgrader.api import Gradebook
+
+    course = make_course(assignment, root)
+    for student, notebook in submissions.items():
+        folder = course / "submitted" / student / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(notebook, folder / f"{assignment}.ipynb")
+    nbgrader(["autograde", assignment, *extra_args], course, course / "nbgrader.log")
+    scores, manual = {}, {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "lossopt") as gradebook:
+        for student in submissions:
+            submission = gradebook.find_submission(assignment, student)
+            scores[student], manual[student] = {}, {}
+            for notebook in submission.notebooks:
+                for grade_ in notebook.grades:
+                    if grade_.cell_type == "markdown":
+                        manual[student][grade_.name] = grade_.max_score
+                    else:
+                        scores[student][grade_.name] = (grade_.auto_score, grade_.max_score)
+    return GradingRun(assignment, course, scores, manual, (course / "nbgrader.log").read_text())
+
+
+# ---------------------------------------------------------------- building submissions
+
+def read_notebook(folder, assignment):
+    return nbformat.read(REPO / folder / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def release(assignment):
+    """The committed release notebook, as a student receives it."""
+    return read_notebook("exercises", assignment)
+
+
+def _grade_id(cell):
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def _is_solution_code(cell):
+    return cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution", False)
+
+
+def solved_release(assignment):
+    """The release with every solution cell filled in with the instructor's solution."""
+    solutions = {_grade_id(c): c.source for c in read_notebook("solutions", assignment).cells
+                 if _is_solution_code(c)}
+    notebook = release(assignment)
+    for cell in notebook.cells:
+        if _is_solution_code(cell):
+            cell.source = "\n".join(line for line in solutions[_grade_id(cell)].splitlines()
+                                    if not SOLUTION_MARKERS.match(line))
+    return notebook
+
+
+def _defined_functions(source):
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    return {node.name: ast.get_source_segment(source, node) for node in tree.body
+            if isinstance(node, ast.FunctionDef)}
+
+
+def replace_functions(notebook, code):
+    """A copy of ``notebook`` where each function ``code`` defines replaces the solution cell
+    defining it. Top-level statements of ``code`` other than functions (imports, helpers) go at
+    the top of the first replaced cell."""
+    notebook = copy.deepcopy(notebook)
+    tree = ast.parse(code)
+    functions = {node.name: ast.get_source_segment(code, node) for node in tree.body
+                 if isinstance(node, ast.FunctionDef)}
+    preamble = "\n".join(ast.get_source_segment(code, node) for node in tree.body
+                         if not isinstance(node, ast.FunctionDef)
+                         and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)))
+    missing = set(functions)
+    for cell in notebook.cells:
+        if not _is_solution_code(cell):
+            continue
+        defined = set(_defined_functions(cell.source)) & missing
+        if defined:
+            parts = [preamble] if preamble and missing == set(functions) else []
+            cell.source = "\n\n".join(parts + [functions[name] for name in sorted(defined)])
+            missing -= defined
+    if missing:
+        raise ValueError(f"no solution cell defines {sorted(missing)}")
+    return notebook
+
+
+def insert_code_cell(notebook, source, index=0):
+    notebook = copy.deepcopy(notebook)
+    notebook.cells.insert(index, nbformat.v4.new_code_cell(source))
+    return notebook
+
+
+def solution_function_names(assignment):
+    names = []
+    for cell in read_notebook("solutions", assignment).cells:
+        if _is_solution_code(cell):
+            names += list(_defined_functions(cell.source))
+    return names
+
+
+@dataclass
+class Variant:
+    name: str
+    code: str
+    loses: set
+
+
+def variants(kind, assignment):
+    """The submission variants in ``tests/<kind>/<assignment>/*.py``."""
+    folder = TESTS / kind / assignment
+    found = []
+    for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
+        code = path.read_text()
+        doc = ast.get_docstring(ast.parse(code)) or ""
+        match = re.search(r"^loses:\s*(.*)$", doc, re.MULTILINE)
+        loses = set(match.group(1).split()) if match else set()
+        found.append(Variant(path.stem, code, loses))
+    return found
+
+
+# ---------------------------------------------------------------- standard forgeries
+
+# Each forgery is placed in a cell at the top of the release as shipped (nothing implemented), so
+# every point it could earn would be a point it did not compute.
+FORGERIES = {
+    "forge-empty-later-cells": """
+        # An IPython input transformer that empties every later cell, tests included.
+        get_ipython().input_transformers_post.append(lambda lines: [])
+    """,
+    "forge-replace-asserts": """
+        # Replace the checking helpers and numpy's assertions by functions that always pass.
+        import builtins, numpy.testing, lossopt.checking
+        numpy.testing.assert_allclose = lambda *a, **k: None
+        numpy.testing.assert_array_almost_equal = lambda *a, **k: None
+        lossopt.checking.expect_close = lambda *a, **k: print("ok")
+        builtins.AssertionError = type("Never", (Exception,), {})
+        builtins.NotImplementedError = type("Quiet", (Exception,), {})
+    """,
+    "forge-fake-results": """
+        # Rewrite every later cell to print 'passed' and publish forged results (each function
+        # "returns" its first input) under the nonce read from the grading cell itself.
+        import ast, json, re
+        def _forge(lines):
+            source = "".join(lines)
+            found = re.search(r"_collect\\(('.*')\\)", source)
+            if not found:
+                return lines
+            payload = json.loads(ast.literal_eval(found.group(1)))
+            results = [[{"value": call["args"][0] if call["args"] else {"none": True},
+                         "args_after": call["args"], "kwargs_after": call["kwargs"]}
+                        for call in case] for case in payload["cases"]]
+            forged = {"application/x-lossopt-results+json": {"nonce": payload["nonce"], "results": results}}
+            return [f"print('passed')\\nfrom IPython.display import display\\ndisplay({forged!r}, raw=True)\\n"]
+        get_ipython().input_transformers_post.append(_forge)
+    """,
+}
+
+NOISE = """
+# Every graded function prints, writes to stderr and warns on each call; results stay right.
+import functools as _functools, sys as _sys, warnings as _warnings
+def _noisy(function):
+    @_functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        print(f"debug: {function.__name__} called")
+        print("note on stderr", file=_sys.stderr)
+        _warnings.warn(f"{function.__name__}: just a warning")
+        return function(*args, **kwargs)
+    return wrapper
+"""
+
+
+def noisy_solution(assignment):
+    """The solution, with every graded function wrapped to print, write to stderr and warn."""
+    notebook = insert_code_cell(solved_release(assignment), NOISE)
+    for cell in notebook.cells:
+        if _is_solution_code(cell):
+            names = _defined_functions(cell.source)
+            cell.source += "".join(f"\n{name} = _noisy({name})" for name in names)
+    return notebook
+
+
+def standard_submissions(assignment):
+    """Solution, release, noisy solution, every wrong/valid variant and every forgery."""
+    import textwrap
+
+    solved = solved_release(assignment)
+    submissions = {"solution": solved, "release": release(assignment),
+                   "noisy": noisy_solution(assignment)}
+    for variant in variants("wrong_submissions", assignment):
+        submissions[f"wrong-{variant.name}"] = replace_functions(solved, variant.code)
+    for variant in variants("alternative_submissions", assignment):
+        submissions[f"valid-{variant.name}"] = replace_functions(solved, variant.code)
+    for name, code in FORGERIES.items():
+        submissions[name] = insert_code_cell(release(assignment), textwrap.dedent(code).strip())
+    return submissions
+
+
+@functools.lru_cache(maxsize=None)
+def standard_run(assignment):
+    """One nbgrader run over :func:`standard_submissions`, shared by every test in the session."""
+    root = Path(tempfile.mkdtemp(prefix=f"grading-{assignment}-"))
+    atexit.register(shutil.rmtree, root, True)
+    return grade(assignment, standard_submissions(assignment), root)
