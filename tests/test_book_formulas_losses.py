@@ -53,3 +53,84 @@ def test_chapter2_fit_line_recovers_a_clean_line(chapter2):
     y = 2.0 * x - 1.0 + 0.1 * np.sin(7 * x)
     w, b = chapter2["fit_line"](chapter2["mse_grad"], x, y)
     np.testing.assert_allclose([w, b], np.polyfit(x, y, 1), atol=1e-6)
+
+
+# -- chapter 3: classification losses ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def chapter3():
+    return run_chapter("03_classification_losses")
+
+
+def logits(seed, shape):
+    """Random logits, a few of them extreme (+-1000) to exercise the stable forms."""
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=shape) * rng.choice([0.5, 5.0])
+    if seed % 2:
+        z.flat[0], z.flat[-1] = 1000.0, -1000.0
+    return z
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "softmax", "log_softmax"])
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter3_activations_match_reference(chapter3, name, seed):
+    z = logits(seed, (6, 4))
+    np.testing.assert_allclose(chapter3[name](z), getattr(ref, name)(z), rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("name", ["bce_loss", "bce_grad"])
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter3_bce_matches_reference(chapter3, name, seed):
+    z = logits(seed, (9,))
+    y = np.random.default_rng(seed + 100).integers(0, 2, size=9).astype(float)
+    np.testing.assert_allclose(chapter3[name](z, y), getattr(ref, name)(z, y), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["cross_entropy_loss", "cross_entropy_grad"])
+@pytest.mark.parametrize("smoothing", [0.0, 0.1, 0.3])
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter3_cross_entropy_matches_reference(chapter3, name, smoothing, seed):
+    z = logits(seed, (7, 5))
+    labels = np.random.default_rng(seed + 200).integers(0, 5, size=7)
+    np.testing.assert_allclose(chapter3[name](z, labels, label_smoothing=smoothing),
+                               getattr(ref, name)(z, labels, label_smoothing=smoothing),
+                               rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["hinge_loss", "hinge_grad"])
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter3_hinge_matches_reference(chapter3, name, seed):
+    rng = np.random.default_rng(seed)
+    y = rng.choice([-1.0, 1.0], size=10)
+    s = rng.normal(size=10) * 2
+    s[0] = y[0]             # exactly on the margin: the kink, subgradient 0
+    np.testing.assert_allclose(chapter3[name](s, y), getattr(ref, name)(s, y), rtol=1e-12)
+
+
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter3_kl_divergence_matches_reference(chapter3, seed):
+    rng = np.random.default_rng(seed)
+    p = rng.dirichlet(np.ones(4), size=3)
+    p[0, 1] = 0.0           # 0 log 0 = 0
+    p[0] /= p[0].sum()
+    q = rng.dirichlet(np.ones(4), size=3)
+    np.testing.assert_allclose(chapter3["kl_divergence"](p, q), ref.kl_divergence(p, q), rtol=1e-12)
+    np.testing.assert_allclose(chapter3["kl_divergence"](p[1], q[1]),
+                               ref.kl_divergence(p[1], q[1]), rtol=1e-12)
+
+
+@pytest.mark.parametrize("smooth", [0.0, 1.0])
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter3_dice_matches_reference(chapter3, smooth, seed):
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(size=(8, 8))
+    t = (rng.uniform(size=(8, 8)) < 0.2).astype(float)
+    np.testing.assert_allclose(chapter3["dice_loss"](p, t, smooth=smooth),
+                               ref.dice_loss(p, t, smooth=smooth), rtol=1e-12)
+
+
+def test_chapter3_worked_example_is_minus_log_of_the_true_class(chapter3):
+    """The [0.2, 0.7, 0.1] example with true class 1, recomputed by the reference."""
+    z = np.log(np.array([[0.2, 0.7, 0.1]]))
+    assert chapter3["loss"] == pytest.approx(ref.cross_entropy_loss(z, np.array([1])))
+    assert ref.cross_entropy_loss(z, np.array([1])) == pytest.approx(-np.log(0.7))
