@@ -146,7 +146,7 @@ def _compare_numbers(expected, got, rtol, atol, where):
     first = tuple(int(i) for i in bad[0])
     return (f"{where}: expected {short(expected)}, got {short(got)} "
             f"({len(bad)} of {expected.size} entries differ; at index {first}: expected "
-            f"{expected[first]!r}, got {got[first]!r})")
+            f"{float(expected[first])!r}, got {float(got[first])!r})")
 
 
 def _kind(value):

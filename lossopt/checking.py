@@ -65,7 +65,7 @@ def _difference(expected, got, rtol, atol):
     detail = ""
     if expected_arr.ndim:
         first = tuple(int(i) for i in np.argwhere(~close)[0])
-        detail = f" (first difference at index {first}: expected {expected_arr[first]!r}, got {got_arr[first]!r})"
+        detail = f" (first difference at index {first}: expected {float(expected_arr[first])!r}, got {float(got_arr[first])!r})"
     return f"expected {_show(expected)}, got {_show(got)}{detail}"
 
 

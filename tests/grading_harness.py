@@ -301,3 +301,129 @@ def standard_run(assignment):
     root = Path(tempfile.mkdtemp(prefix=f"grading-{assignment}-"))
     atexit.register(shutil.rmtree, root, True)
     return grade(assignment, standard_submissions(assignment), root)
+
+
+# ---------------------------------------------------------------- the tests every assignment gets
+
+def test_cells(assignment, hidden=None):
+    """``(grade_id, source)`` of the autograded test cells of the solution notebook."""
+    found = []
+    for cell in read_notebook("solutions", assignment).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            is_hidden = "BEGIN HIDDEN TESTS" in cell.source
+            if hidden is None or hidden == is_hidden:
+                found.append((meta["grade_id"], cell.source))
+    return found
+
+
+def _same(a, b):
+    import numpy as np
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.shape(a) == np.shape(b) and np.array_equal(np.asarray(a), np.asarray(b))
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return a == b
+
+
+class AssignmentGradingTests:
+    """Subclass as ``class TestX(AssignmentGradingTests): assignment = "x"`` to get the proofs
+    every graded assignment owes: full marks for the solution (also when it prints, warns and
+    writes to stderr) and for valid alternatives, 0 for the release as shipped and for forgeries,
+    each wrong variant losing exactly the grade ids it declares, visible cells that agree with the
+    reference and the registry, and feedback that shows no hidden test."""
+
+    assignment = None
+
+    @property
+    def run(self):
+        return standard_run(self.assignment)
+
+    def test_solution_scores_full_marks(self):
+        assert self.run.lost("solution") == set(), {
+            gid: self.run.message("solution", gid) for gid in self.run.lost("solution")}
+        assert self.run.max_total > 0
+
+    def test_release_as_shipped_scores_zero(self):
+        assert self.run.total("release") == 0
+        assert self.run.lost("release") == set(self.run.scores["release"])
+
+    def test_noise_on_stdout_stderr_and_warnings_keeps_full_marks(self):
+        assert self.run.lost("noisy") == set(), {
+            gid: self.run.message("noisy", gid) for gid in self.run.lost("noisy")}
+
+    def test_forgeries_earn_nothing(self):
+        for name in FORGERIES:
+            assert self.run.total(name) == 0, (name, self.run.scores[name])
+
+    def test_each_wrong_submission_loses_exactly_its_function(self):
+        found = variants("wrong_submissions", self.assignment)
+        assert found, "no wrong submissions declared"
+        problems = {}
+        for variant in found:
+            lost = self.run.lost(f"wrong-{variant.name}")
+            if not variant.loses or lost != variant.loses:
+                problems[variant.name] = {"declared": sorted(variant.loses), "lost": sorted(lost)}
+        assert not problems, problems
+
+    def test_wrong_submission_messages_say_expected_and_got(self):
+        for variant in variants("wrong_submissions", self.assignment):
+            for grade_id in variant.loses:
+                message = self.run.message(f"wrong-{variant.name}", grade_id)
+                assert message.strip() and "passed" not in message, (variant.name, grade_id, message)
+                assert any(word in message for word in ("expected", "modified", "should")), message
+
+    def test_valid_alternatives_score_full_marks(self):
+        found = variants("alternative_submissions", self.assignment)
+        assert found, "no valid alternatives declared"
+        for variant in found:
+            student = f"valid-{variant.name}"
+            assert self.run.lost(student) == set(), {
+                gid: self.run.message(student, gid) for gid in self.run.lost(student)}
+
+    def test_every_test_cell_has_a_declared_check(self):
+        from autograder.checks import checks_for
+        declared = checks_for(self.assignment)
+        cells = {gid for gid, _ in test_cells(self.assignment)}
+        assert cells == set(declared), {"no check": cells - set(declared),
+                                        "no cell": set(declared) - cells}
+
+    def test_test_cells_open_with_a_check_docstring(self):
+        for grade_id, source in test_cells(self.assignment):
+            assert source.startswith('"""Check that ') and source.splitlines()[0].endswith('"""'), grade_id
+
+    def test_visible_cells_agree_with_the_reference_and_the_registry(self, monkeypatch):
+        import numpy as np
+
+        import autograder.reference as reference
+        import lossopt.checking
+        from autograder.checks import checks_for
+
+        checks = checks_for(self.assignment)
+        recorded = []
+        real = lossopt.checking.expect_close
+
+        def recording(function, *args, expected, **options):
+            recorded.append((function.__name__, args, {k: v for k, v in options.items()
+                                                       if k not in ("rtol", "atol")}))
+            return real(function, *args, expected=expected, **options)
+
+        monkeypatch.setattr(lossopt.checking, "expect_close", recording)
+        functions = {name: getattr(reference, name) for name in reference.__all__}
+        for grade_id, source in test_cells(self.assignment, hidden=False):
+            recorded.clear()
+            exec(source, {"np": np, **functions})  # fails if an expected value is not the reference's
+            declared = [(call.function, call.args, dict(call.kwargs))
+                        for case in checks[grade_id].cases(np.random.default_rng(0)) for call in case.calls]
+            assert _same(recorded, declared), (grade_id, recorded, declared)
+
+    def test_feedback_shows_no_hidden_test_or_grading_code(self):
+        hidden = {gid for gid, _ in test_cells(self.assignment, hidden=True)}
+        notebook = self.run.autograded("solution")
+        for cell in notebook.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid in hidden:
+                assert "BEGIN HIDDEN" not in cell.source and "_collect" not in cell.source, gid
+            assert "_lossopt_grading_cell" not in cell.source

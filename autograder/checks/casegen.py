@@ -23,14 +23,16 @@ def reals(rng, shape, scale=3.0):
 def logits(rng, shape, extreme=1000.0, fraction=0.25):
     """Moderate logits with about ``fraction`` of entries pushed to +-(30 .. ``extreme``).
 
-    At least one entry is pushed when extremes are asked for, so unstable exponentials overflow.
+    When extremes are asked for, one entry is exactly +``extreme`` (and another, if there is room,
+    -``extreme``), so an exponential taken without care overflows on every draw.
     """
     z = rng.normal(0.0, 4.0, size=shape)
     if extreme:
         far = rng.random(size=shape) < fraction
         far.flat[int(rng.integers(z.size))] = True
         z[far] = rng.choice([-1.0, 1.0], size=int(far.sum())) * rng.uniform(30.0, extreme, int(far.sum()))
-        z.flat[int(rng.integers(z.size))] = rng.choice([-extreme, extreme])
+        at = rng.permutation(z.size)[:2]
+        z.flat[at] = [extreme, -extreme][:len(at)]
     return z
 
 
