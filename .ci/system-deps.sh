@@ -2,7 +2,7 @@
 # Install the Debian packages the test suite needs, only those that are missing.
 set -euo pipefail
 need=()
-for pkg in chromium bubblewrap; do
+for pkg in chromium bubblewrap postgresql; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -1,0 +1,37 @@
+"""The instructor's command line: ``python -m autograder`` (installed as ``autograder``).
+
+One module per verb (``grade``, ``release``, ``status``); the grading run is assembled from
+``lms`` (collect an LMS download), ``parallel`` and ``worker`` (autograde many submissions at
+once), ``gradebook`` (the course database), ``export`` (grades.csv) and ``report`` (report.html).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .course import CourseError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import grade, release, status
+
+    parser = argparse.ArgumentParser(
+        prog="autograder", description="Grade the course's nbgrader assignments: release, grade, status.")
+    subparsers = parser.add_subparsers(dest="verb", required=True, metavar="{grade,release,status}")
+    grade.add_parser(subparsers)
+    release.add_parser(subparsers)
+    status.add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except CourseError as error:
+        print(f"autograder {args.verb}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"autograder {args.verb}: interrupted; grades saved so far are kept, re-run to continue",
+              file=sys.stderr)
+        return 130

@@ -1,0 +1,111 @@
+"""Where the course lives and how nbgrader is configured for it.
+
+Every verb works on one course root: the folder holding ``nbgrader_config.py``. The config is
+loaded the way ``nbgrader`` itself loads it, so the grading command runs the same pipeline
+(preprocessors, sandbox, limits) as ``nbgrader autograde`` run from that folder.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+CONFIG_NAME = "nbgrader_config.py"
+
+
+class CourseError(Exception):
+    """A problem with the instructor's input that stops the command (missing assignment, bad
+    source, unreadable file): its message names the offending thing and is shown as is."""
+
+
+def find_course_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` (default: the working directory) that holds
+    ``nbgrader_config.py``, else the repository this package lives in."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    package_repo = Path(__file__).resolve().parents[2]
+    if (package_repo / CONFIG_NAME).is_file():
+        return package_repo
+    raise CourseError(f"no {CONFIG_NAME} found in {here} or any folder above it; "
+                      "run the command from the course folder or pass --course DIR")
+
+
+def ensure_tools_on_path() -> None:
+    """nbgrader shells out to ``alembic`` when it creates a gradebook; when the command runs as
+    ``.venv/bin/python -m autograder`` without an activated venv that tool is not on PATH."""
+    bindir = os.path.dirname(sys.executable)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+@dataclass
+class Course:
+    """A course folder with its nbgrader configuration; ``db_url`` overrides the config's."""
+
+    root: Path
+    db_url_override: str | None = None
+
+    @classmethod
+    def locate(cls, course_dir: str | None = None, db_url: str | None = None) -> "Course":
+        root = Path(course_dir).resolve() if course_dir else find_course_root()
+        if not (root / CONFIG_NAME).is_file():
+            raise CourseError(f"{root} is not a course folder: it has no {CONFIG_NAME}")
+        ensure_tools_on_path()
+        return cls(root=root, db_url_override=db_url)
+
+    def config(self, **overrides: dict) -> Config:
+        """A fresh copy of the course's nbgrader config, with ``{"Section": {"trait": value}}``
+        overrides merged on top (each caller gets its own copy: converters mutate it)."""
+        config = PyFileConfigLoader(CONFIG_NAME, path=str(self.root)).load_config()
+        config.CourseDirectory.root = str(self.root)
+        if self.db_url_override:
+            config.CourseDirectory.db_url = self.db_url_override
+        for section, traits in overrides.items():
+            for name, value in traits.items():
+                config[section][name] = value
+        return config
+
+    def coursedir(self, **traits):
+        from nbgrader.coursedir import CourseDirectory
+
+        return CourseDirectory(config=self.config(CourseDirectory=traits))
+
+    @property
+    def db_url(self) -> str:
+        return self.coursedir().db_url
+
+    @property
+    def course_id(self) -> str:
+        return self.coursedir().course_id
+
+    def folder(self, step: str) -> Path:
+        """nbgrader's folder for a step: ``source``, ``release``, ``submitted``, ``autograded``,
+        ``feedback``."""
+        coursedir = self.coursedir()
+        return self.root / getattr(coursedir, f"{step}_directory")
+
+    def source_notebooks(self, assignment: str) -> list[Path]:
+        """The assignment's source notebooks; a clear error when the assignment does not exist."""
+        source = self.folder("source")
+        folder = source / assignment
+        notebooks = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
+        if not notebooks:
+            known = sorted(p.name for p in source.iterdir() if p.is_dir()) if source.is_dir() else []
+            raise CourseError(f"no assignment '{assignment}': {folder} holds no notebook "
+                              f"(assignments in {source}: {', '.join(known) or 'none'})")
+        return notebooks
+
+    def assignments(self) -> list[str]:
+        source = self.folder("source")
+        if not source.is_dir():
+            return []
+        return sorted(p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+    def grades_folder(self, assignment: str) -> Path:
+        return self.root / "grades" / assignment

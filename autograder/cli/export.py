@@ -1,0 +1,173 @@
+"""``grades/ASSIGNMENT/grades.csv``: one row per student, one column per graded function, the total.
+
+Grade ids read ``<function>_<check>`` (``adam_step_first_step``), so a function's column adds up
+the points of every test cell whose grade id starts with that function's name; the function
+names are the ``def``s in the assignment's solution cells. A graded cell of no function (a
+written answer) gets a column of its own, named by its grade id. Columns follow the notebook's
+order, which is the order students meet them in.
+
+Scores are nbgrader's (a manual score overrides the autograder's, extra credit is added).
+Students in the gradebook without a submission get a row with empty cells, so an LMS import
+leaves them ungraded rather than giving them 0. A written answer that still awaits manual
+grading is counted as 0 in the total and listed in the report.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+
+from .course import Course
+
+DEF = re.compile(r"^def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
+
+
+@dataclass
+class GradedCell:
+    grade_id: str
+    column: str
+    max_score: float
+
+
+@dataclass
+class StudentGrades:
+    student: str
+    submitted: bool
+    cell_scores: dict[str, float | None] = field(default_factory=dict)
+
+    def column_score(self, cells: list[GradedCell], column: str) -> float | None:
+        if not self.submitted:
+            return None
+        return sum(self.cell_scores.get(c.grade_id) or 0.0 for c in cells if c.column == column)
+
+    def total(self) -> float | None:
+        if not self.submitted:
+            return None
+        return sum(score or 0.0 for score in self.cell_scores.values())
+
+    def awaiting_manual(self) -> list[str]:
+        return [grade_id for grade_id, score in self.cell_scores.items() if score is None]
+
+
+@dataclass
+class GradeTable:
+    assignment: str
+    cells: list[GradedCell]
+    students: list[StudentGrades]
+
+    @property
+    def columns(self) -> list[str]:
+        return list(dict.fromkeys(cell.column for cell in self.cells))
+
+    def column_max(self, column: str) -> float:
+        return sum(cell.max_score for cell in self.cells if cell.column == column)
+
+    @property
+    def max_total(self) -> float:
+        return sum(cell.max_score for cell in self.cells)
+
+    @property
+    def submitted(self) -> list[StudentGrades]:
+        return [s for s in self.students if s.submitted]
+
+    def totals(self) -> list[float]:
+        return [s.total() for s in self.submitted]
+
+    def pass_rate(self, column: str) -> float | None:
+        """Share of submitting students with full marks on every test of ``column``."""
+        rows = self.submitted
+        if not rows:
+            return None
+        full = [s for s in rows if abs(s.column_score(self.cells, column) - self.column_max(column)) < 1e-9]
+        return len(full) / len(rows)
+
+    def cell_pass_rate(self, cell: GradedCell) -> float | None:
+        rows = self.submitted
+        if not rows:
+            return None
+        return sum(1 for s in rows if (s.cell_scores.get(cell.grade_id) or 0.0) >= cell.max_score - 1e-9) / len(rows)
+
+    def summary(self) -> dict:
+        totals = self.totals()
+        return {"graded": len(totals), "max_total": self.max_total,
+                "mean": statistics.fmean(totals) if totals else None,
+                "median": statistics.median(totals) if totals else None}
+
+
+def function_names(notebooks: list[Path]) -> list[str]:
+    """The functions students write: ``def`` names in the solution cells, in notebook order."""
+    names = []
+    for path in notebooks:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if cell.get("cell_type") == "code" and meta.get("solution"):
+                source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                names.extend(DEF.findall(source))
+    return list(dict.fromkeys(names))
+
+
+def grade_id_order(notebooks: list[Path]) -> list[str]:
+    ids = []
+    for path in notebooks:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade") or meta.get("task"):
+                ids.append(meta.get("grade_id"))
+    return ids
+
+
+def column_of(grade_id: str, functions: list[str]) -> str:
+    """The function a grade id ``<function>_<check>`` belongs to (the longest matching name, so
+    ``adam_step_bias`` goes to ``adam_step``, not ``adam``), else the grade id itself."""
+    matches = [f for f in functions if grade_id == f or grade_id.startswith(f + "_")]
+    return max(matches, key=len) if matches else grade_id
+
+
+def read_table(gradebook: Gradebook, course: Course, assignment: str) -> GradeTable:
+    source = course.source_notebooks(assignment)
+    functions = function_names(source)
+    order = {grade_id: i for i, grade_id in enumerate(grade_id_order(source))}
+    record = gradebook.find_assignment(assignment)
+    cells = []
+    for notebook in record.notebooks:
+        for cell in list(notebook.grade_cells) + list(notebook.task_cells):
+            cells.append(GradedCell(cell.name, column_of(cell.name, functions), cell.max_score))
+    cells.sort(key=lambda c: (order.get(c.grade_id, len(order)), c.grade_id))
+    submissions = {s.student.id: s for s in record.submissions}
+    students = []
+    for student in sorted({s.id for s in gradebook.students} | set(submissions)):
+        submission = submissions.get(student)
+        row = StudentGrades(student, submitted=submission is not None)
+        if submission is not None:
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    score = grade.score
+                    if score is not None and grade.extra_credit:
+                        score += grade.extra_credit
+                    row.cell_scores[grade.cell.name] = score
+        students.append(row)
+    gradebook.db.commit()
+    return GradeTable(assignment, cells, students)
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def write_csv(table: GradeTable, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = table.columns
+    tmp = path.with_suffix(".csv.tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student_id", *columns, "total"])
+        for row in table.students:
+            writer.writerow([row.student, *(_number(row.column_score(table.cells, c)) for c in columns),
+                             _number(row.total())])
+    tmp.replace(path)  # an LMS upload never sees a half-written file
+    return path

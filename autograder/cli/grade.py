@@ -1,0 +1,164 @@
+"""``autograder grade ASSIGNMENT SOURCE``: from an LMS download to grades, feedback and a report.
+
+One run: collect SOURCE into ``submitted/`` (see ``lms``), autograde every new or changed
+submission in parallel through nbgrader's ``Autograde`` with the course's ``nbgrader_config.py``
+(the same sandboxed, judged pipeline as ``nbgrader autograde``), generate each student's
+feedback, and write ``grades/ASSIGNMENT/grades.csv`` and ``report.html``. One bad submission
+fails alone, with its reason; the run always ends with a summary.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from . import gradebook as gb
+from .course import Course
+from .export import read_table, write_csv
+from .lms import DEFAULT_PATTERN, collect
+from .parallel import default_jobs, run_parallel
+from .progress import Progress
+from .release import add_to_gradebook
+from .report import write_report
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: at least 1 job is needed")
+    return value
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "grade", help="collect, autograde, give feedback and export grades for one assignment",
+        description=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("assignment", metavar="ASSIGNMENT", help="assignment name (a folder of solutions/)")
+    parser.add_argument("source", metavar="SOURCE",
+                        help="an LMS download (.zip of notebooks, or the same files in a folder) or a "
+                             "folder in nbgrader's submitted/<student>/<assignment>/ layout")
+    parser.add_argument("--jobs", "-j", type=positive_int, default=default_jobs(),
+                        help="submissions graded at once (default: the number of cores, %(default)s)")
+    parser.add_argument("--db", metavar="URL",
+                        help="gradebook database URL, e.g. postgresql://user@host/course "
+                             "(default: nbgrader_config.py's)")
+    parser.add_argument("--force", action="store_true",
+                        help="grade again even submissions already graded and unchanged")
+    parser.add_argument("--pattern", metavar="REGEX",
+                        help="how an LMS file name carries the student id: a regular expression "
+                             "matched against the whole base name, with a group (?P<student>...) "
+                             f"(default: {DEFAULT_PATTERN!r}, i.e. <student>_<anything>.ipynb; "
+                             r"Canvas: '[^_]+_(?:LATE_)?(?P<student>\d+)_\d+_.*\.ipynb')")
+    parser.add_argument("--course", metavar="DIR", help="course folder (default: found from here)")
+    parser.set_defaults(run=run)
+
+
+def _is_current(course: Course, master, assignment: str, student: str, entry, digest: str) -> bool:
+    """Graded before, from these very bytes and tests, and its grades and feedback still exist."""
+    if entry is None or entry.status != "graded" or entry.content_hash != digest:
+        return False
+    if not (course.folder("feedback") / student / assignment).is_dir():
+        return False
+    try:
+        master.find_submission(assignment, student)
+        return True
+    except gb.MissingEntry:
+        return False
+    finally:
+        master.db.commit()
+
+
+def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bool = False,
+          pattern: str | None = None, out=sys.stdout, progress_stream=None) -> dict:
+    """The whole run; returns the summary (also printed to ``out``)."""
+    source_notebooks = course.source_notebooks(assignment)
+    collection = collect(course, assignment, source, pattern)
+    failures: dict[str, str] = {r.path: r.reason for r in collection.rejected}
+    warnings: dict[str, str] = {}
+    scores: dict[str, float] = {}
+    grades_folder = course.grades_folder(assignment)
+    master = gb.open_gradebook(course.db_url, course.course_id)
+    try:
+        if not gb.has_assignment(master, assignment):
+            add_to_gradebook(course, assignment)
+        ledger = gb.read_ledger(master, assignment)
+        submitted = course.folder("submitted")
+        digests = {s: gb.content_hash(submitted / s / assignment, source_notebooks) for s in collection.students}
+        to_grade = [s for s in collection.students
+                    if force or not _is_current(course, master, assignment, s, ledger.get(s), digests[s])]
+        unchanged = [s for s in collection.students if s not in to_grade]
+        print(f"{assignment}: {len(collection.students)} submissions collected from {source}, "
+              f"{len(to_grade)} to grade ({len(unchanged)} unchanged since graded), "
+              f"{len(collection.rejected)} files rejected; {jobs} jobs", file=out, flush=True)
+        with tempfile.TemporaryDirectory(prefix="autograder-grade-") as scratch:
+            template = Path(scratch) / "template.sqlite"
+            gb.build_template(master, assignment, template)
+            tasks = [{"root": str(course.root), "assignment": assignment, "student": s,
+                      "template": str(template), "workdir": scratch,
+                      "prior": gb.prior_grading(master, assignment, s),
+                      "log_path": str(grades_folder / "logs" / f"{s}.log")} for s in to_grade]
+            progress = Progress(len(tasks), stream=progress_stream)
+
+            def on_result(outcome: dict) -> None:
+                student = outcome["student"]
+                if outcome["ok"]:
+                    try:
+                        gb.merge_result(master, assignment, student, outcome["result"], digests[student])
+                    except Exception as error:  # the grade exists only in this run's memory
+                        outcome = {"ok": False, "reason": f"could not save the grades: {error}"}
+                if outcome["ok"]:
+                    result = outcome["result"]
+                    scores[student] = result["score"]
+                    if outcome.get("warning"):
+                        warnings[student] = outcome["warning"]
+                    message = f"{student}: {result['score']:g}/{result['max_score']:g}"
+                else:
+                    failures[student] = outcome["reason"]
+                    try:
+                        gb.record_failure(master, assignment, student, digests[student], outcome["reason"])
+                    except Exception:
+                        pass  # the summary still names it; the ledger only speeds up re-runs
+                    message = f"{student}: FAILED, {outcome['reason']}"
+                progress.advance(message)
+
+            run_parallel(tasks, jobs, on_result)
+        table = read_table(master, course, assignment)
+    finally:
+        master.close()
+    csv_path = write_csv(table, grades_folder / "grades.csv")
+    stamp = datetime.datetime.now().strftime("Generated %Y-%m-%d %H:%M")
+    report_path = write_report(table, failures, grades_folder / "report.html", stamp)
+    summary = {"graded": sorted(scores), "unchanged": unchanged, "failed": failures, "warnings": warnings,
+               "table": table.summary(), "grades_csv": csv_path, "report": report_path}
+    _print_summary(summary, course, assignment, out)
+    return summary
+
+
+def _print_summary(summary: dict, course: Course, assignment: str, out) -> None:
+    table = summary["table"]
+    print(f"\nGraded {len(summary['graded'])}, unchanged {len(summary['unchanged'])}, "
+          f"failed {len(summary['failed'])}.", file=out)
+    for who, reason in sorted(summary["failed"].items()):
+        print(f"  FAILED {who}: {reason}", file=out)
+    for who, warning in sorted(summary["warnings"].items()):
+        print(f"  warning {who}: {warning}", file=out)
+    if table["graded"]:
+        print(f"Scores of all {table['graded']} graded submissions in the gradebook: "
+              f"mean {table['mean']:.2f}, median {table['median']:.2f} of {table['max_total']:g}.", file=out)
+    print(f"Grades: {summary['grades_csv']}\nReport: {summary['report']}\n"
+          f"Feedback: {course.folder('feedback')}/<student>/{assignment}/", file=out)
+    if summary["failed"]:
+        print(f"Logs of failed submissions: {course.grades_folder(assignment) / 'logs'}", file=out)
+
+
+def run(args) -> int:
+    course = Course.locate(args.course, args.db)
+    summary = grade(course, args.assignment, Path(args.source), jobs=args.jobs, force=args.force,
+                    pattern=args.pattern)
+    return 1 if summary["failed"] else 0

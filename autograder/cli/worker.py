@@ -1,0 +1,110 @@
+"""Grade one submission in a worker process, against a private copy of the gradebook.
+
+The worker runs nbgrader's own ``Autograde`` and ``GenerateFeedback`` converters with the course's
+``nbgrader_config.py`` (so the same preprocessors, sandbox and limits as ``nbgrader autograde``),
+pointed at a private SQLite gradebook that holds only this assignment and this student. No two
+workers, and no worker and the merging process, ever write the same database file, so SQLite's
+single-writer lock is never contended during grading.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import time
+import traceback
+import warnings
+from pathlib import Path
+
+from .capture import capturing_logger, failure_reason
+from .course import Course
+
+
+def grade_submission(task: dict) -> dict:
+    """Autograde and generate feedback for one student's submission.
+
+    ``task`` (plain data): ``root``, ``assignment``, ``student``, ``template`` (path of the
+    template gradebook), ``workdir`` (private scratch), ``prior`` (see
+    ``gradebook.prior_grading``), ``log_path`` (where nbgrader's full log for this submission
+    goes), ``config`` (extra ``{"Section": {"trait": value}}`` overrides). Returns
+    ``{"student", "ok", "result" | "reason", "seconds"}``; never raises.
+    """
+    started = time.monotonic()
+    student = task["student"]
+    private = Path(task["workdir"]) / f"{student}.sqlite"
+    log, capture = capturing_logger(f"autograder.worker.{student}")
+    outcome: dict = {"student": student}
+    stderr_path = Path(task["log_path"]).with_suffix(".stderr") if task.get("log_path") else None
+    try:
+        shutil.copyfile(task["template"], private)
+        with _stderr_to(stderr_path), warnings.catch_warnings():
+            # nbgrader's own add_submission trips SQLAlchemy's autoflush warning; harmless, and
+            # noise in the middle of a progress bar.
+            warnings.simplefilter("ignore")
+            outcome.update(_autograde(task, "sqlite:///" + str(private), log, capture))
+    except Exception:
+        outcome.update(ok=False, reason=traceback.format_exc().strip().splitlines()[-1][:400])
+    finally:
+        private.unlink(missing_ok=True)
+        capture.write(task.get("log_path"))
+    outcome["seconds"] = time.monotonic() - started
+    return outcome
+
+
+def _autograde(task: dict, url: str, log, capture) -> dict:
+    from nbgrader.converters import Autograde, GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+
+    from . import gradebook as gb
+
+    student, assignment = task["student"], task["assignment"]
+    course = Course(Path(task["root"]), db_url_override=url)
+    course_id = course.course_id
+    with gb.Gradebook(url, course_id) as private_book:
+        gb.seed_prior(private_book, assignment, student, task.get("prior") or {})
+    overrides = {
+        "CourseDirectory": {"student_id": student, "assignment_id": assignment, "notebook_id": "*"},
+        "Autograde": {"force": True, "create_student": True},
+        "GenerateFeedback": {"force": True},
+    }
+    for section, traits in (task.get("config") or {}).items():
+        overrides.setdefault(section, {}).update(traits)
+    config = course.config(**overrides)
+    coursedir = CourseDirectory(config=config)
+    try:
+        Autograde(coursedir=coursedir, config=config, log=log).start()
+    except Exception:
+        log.error("Traceback (most recent call last):\n" + traceback.format_exc())
+    if not (course.folder("autograded") / student / assignment).is_dir():
+        return {"ok": False, "reason": failure_reason(capture.records)}
+    with gb.Gradebook(url, course_id) as private_book:
+        outcome = {"ok": True, "result": gb.read_result(private_book, assignment, student)}
+    try:
+        GenerateFeedback(coursedir=coursedir, config=config, log=log).start()
+    except Exception:
+        # The grades stand without feedback; the summary says why.
+        log.error("Traceback (most recent call last):\n" + traceback.format_exc())
+        outcome["warning"] = "feedback not generated: " + failure_reason(capture.records)
+    return outcome
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path | None):
+    """Send this process's stderr (and so the kernel's, which inherits it) to ``path`` while a
+    submission is graded: kernel warnings belong in that submission's log, not in the middle
+    of the progress bar."""
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "wb") as target:
+        os.dup2(target.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
