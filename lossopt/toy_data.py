@@ -42,6 +42,17 @@ def line_with_outlier(n=20, outlier=10.0, slope=2.0, intercept=-1.0, noise=0.3, 
     return x, y, outlier_index
 
 
+def _balanced_labels(n, seed):
+    """A generator seeded with ``seed`` and ``n`` labels, ``n // 2`` zeros and the rest ones, shuffled."""
+    if n < 2:
+        raise ValueError(f"n must be at least 2 (one point per class), got {n}")
+    rng = np.random.default_rng(seed)
+    y = np.zeros(n, dtype=int)
+    y[n // 2:] = 1
+    rng.shuffle(y)
+    return rng, y
+
+
 def two_blobs(n=100, separation=3.0, spread=1.0, dim=2, seed=0):
     """Two Gaussian blobs, one per class, for binary classification.
 
@@ -55,17 +66,36 @@ def two_blobs(n=100, separation=3.0, spread=1.0, dim=2, seed=0):
     y : ndarray of shape (n,), dtype int
         Labels in {0, 1}; ``n // 2`` points in class 0 and the rest in class 1.
     """
-    if n < 2:
-        raise ValueError(f"n must be at least 2 (one point per class), got {n}")
     if dim < 1:
         raise ValueError(f"dim must be at least 1, got {dim}")
     if spread <= 0:
         raise ValueError(f"spread must be positive, got {spread}")
-    rng = np.random.default_rng(seed)
-    y = np.zeros(n, dtype=int)
-    y[n // 2:] = 1
-    rng.shuffle(y)
+    rng, y = _balanced_labels(n, seed)
     centres = np.zeros((n, dim))
     centres[:, 0] = np.where(y == 1, separation / 2, -separation / 2)
     X = centres + spread * rng.standard_normal((n, dim))
+    return X, y
+
+
+def two_moons(n=200, noise=0.1, seed=0):
+    """Two interleaving half circles, one per class: a data set no straight line separates.
+
+    Class 0 lies on the upper half circle of radius 1 around (0, 0), class 1 on the lower half
+    circle around (1, 0.5); Gaussian noise of standard deviation ``noise`` is added to both
+    coordinates.
+
+    Returns
+    -------
+    X : ndarray of shape (n, 2)
+        Inputs, the classes interleaved in random order.
+    y : ndarray of shape (n,), dtype int
+        Labels in {0, 1}; ``n // 2`` points in class 0 and the rest in class 1.
+    """
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise}")
+    rng, y = _balanced_labels(n, seed)
+    angle = rng.uniform(0.0, np.pi, size=n)
+    upper = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    lower = np.stack([1.0 - np.cos(angle), 0.5 - np.sin(angle)], axis=1)
+    X = np.where(y[:, None] == 1, lower, upper) + noise * rng.standard_normal((n, 2))
     return X, y
