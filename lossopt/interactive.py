@@ -425,17 +425,17 @@ def interactive_figure(draw, *sliders, figsize=(6.4, 4.0), dpi=None):
 
 
 def time_updates(figure, repeats=20):
-    """Seconds each live slider update takes (compute + draw + encode), moving the first slider.
+    """Seconds each of ``repeats`` live slider moves takes (compute + draw + encode).
 
-    Drives the ipywidgets view headlessly, exactly as a moving slider does in a kernel.
+    Drives the ipywidgets view headlessly, exactly as a moving slider does in a kernel: each move
+    sets one slider's value (the sliders take turns) to its next grid point, wrapping around.
     """
     box = figure.widget()
-    control, slider = box.controls[0], figure.sliders[0]
-    positions = [slider.values[k % len(slider.values)] for k in range(1, repeats + 1)]
     seconds = []
-    for value in positions:
-        if control.value == value:
-            value = slider.values[0] if value != slider.values[0] else slider.values[-1]
+    for k in range(repeats):
+        which = k % len(figure.sliders)
+        control, slider = box.controls[which], figure.sliders[which]
+        value = slider.values[(slider.index(control.value) + 1) % len(slider.values)]
         start = time.perf_counter()
         control.value = value
         seconds.append(time.perf_counter() - start)

@@ -138,10 +138,18 @@ def test_live_and_static_show_the_same_start_state():
     assert np.abs(live - static).mean() < 8  # only the palette reduction differs
 
 
-def test_time_updates_measures_every_move():
-    figure = InteractiveFigure(draw_line, Slider("slope", 0, 3, 1), figsize=(2, 2), dpi=40)
-    seconds = interactive.time_updates(figure, repeats=5)
-    assert len(seconds) == 5 and all(s > 0 for s in seconds)
+def test_time_updates_moves_every_slider_and_times_each_move():
+    seen = []
+
+    def draw(fig, slope, offset):
+        seen.append((slope, offset))
+        draw_line(fig, slope, offset)
+
+    figure = InteractiveFigure(draw, Slider("slope", 0, 2, 1), Slider("offset", 0, 1, 1), figsize=(2, 2), dpi=40)
+    seconds = interactive.time_updates(figure, repeats=4)
+    assert len(seconds) == 4 and all(s > 0 for s in seconds)
+    # start state, then slope 0->1, offset 0->1, slope 1->2, offset 1->0 (wraps)
+    assert seen == [(0, 0), (1, 0), (1, 1), (2, 1), (2, 0)]
 
 
 # -- static mode --------------------------------------------------------------------------------
