@@ -134,3 +134,45 @@ def test_chapter3_worked_example_is_minus_log_of_the_true_class(chapter3):
     z = np.log(np.array([[0.2, 0.7, 0.1]]))
     assert chapter3["loss"] == pytest.approx(ref.cross_entropy_loss(z, np.array([1])))
     assert ref.cross_entropy_loss(z, np.array([1])) == pytest.approx(-np.log(0.7))
+
+
+# -- chapter 4: why cross-entropy beats MSE ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def chapter4():
+    return run_chapter("04_why_cross_entropy")
+
+
+@pytest.mark.parametrize("name", ["mse_sigmoid_loss", "mse_sigmoid_grad", "bce_loss", "bce_grad"])
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter4_logit_losses_match_reference(chapter4, name, seed):
+    z = logits(seed, (11,))
+    y = np.random.default_rng(seed + 300).integers(0, 2, size=11).astype(float)
+    np.testing.assert_allclose(chapter4[name](z, y), getattr(ref, name)(z, y),
+                               rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter4_sigmoid_and_softmax_match_reference(chapter4, seed):
+    z = logits(seed, (6,))
+    np.testing.assert_allclose(chapter4["sigmoid"](z), ref.sigmoid(z), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(chapter4["softmax"](z), ref.softmax(z), rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter4_categorical_ce_matches_reference(chapter4, seed):
+    z = logits(seed, (5,))
+    label = seed % 5
+    assert chapter4["categorical_ce"](z, label) == pytest.approx(
+        ref.cross_entropy_loss(z[None, :], np.array([label])), rel=1e-12)
+
+
+def test_chapter4_confidently_wrong_example_recomputed_from_the_reference():
+    """The seed's y = 1, y_hat = 0.02 example, from the reference alone."""
+    z = np.array([np.log(0.02 / 0.98)])
+    y = np.array([1.0])
+    assert ref.bce_loss(z, y) == pytest.approx(-np.log(0.02))
+    assert ref.mse_sigmoid_loss(z, y) == pytest.approx(0.98 ** 2)
+    assert ref.bce_grad(z, y)[0] == pytest.approx(-0.98)
+    assert ref.mse_sigmoid_grad(z, y)[0] == pytest.approx(2 * -0.98 * 0.02 * 0.98)
+
