@@ -73,8 +73,8 @@ def short(value, limit=240):
     if isinstance(value, np.ndarray):
         text = np.array2string(value, precision=6, threshold=12, edgeitems=3, separator=", ")
         text = f"array({text})" if value.ndim else text
-    elif isinstance(value, float):
-        text = repr(value)
+    elif isinstance(value, (float, np.floating)):
+        text = repr(float(value))
     elif isinstance(value, (tuple, list)):
         inner = ", ".join(short(v, limit) for v in value)
         text = f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
@@ -213,15 +213,22 @@ def _resolved(call, student_previous):
 
 def _mutation(call, outcome, student_previous):
     args, kwargs = _resolved(call, student_previous)
+    declared = list(call.args) + list(call.kwargs.values())
     try:
-        args_after = [collect.decode(a) for a in outcome["args_after"]]
-        kwargs_after = {k: collect.decode(v) for k, v in outcome["kwargs_after"]}
+        afters = list(outcome["args_after"]) + [dict(outcome["kwargs_after"]).get(k) for k in kwargs]
     except (KeyError, ValueError, TypeError) as exc:
         return f"the inputs after the call cannot be read ({exc})"
     names = [f"argument {i + 1}" for i in range(len(args))] + [f"argument {k!r}" for k in kwargs]
     befores = list(args) + list(kwargs.values())
-    afters = list(args_after) + [kwargs_after.get(k) for k in kwargs]
-    for name, before, after in zip(names, befores, afters):
+    if len(afters) != len(befores):
+        return "the inputs after the call cannot be read"
+    for name, spec, before, encoded_after in zip(names, declared, befores, afters):
+        if isinstance(spec, KernelCode):
+            continue  # a function the grader wrote: nothing to mutate
+        try:
+            after = collect.decode(encoded_after)
+        except (KeyError, ValueError, TypeError) as exc:
+            return f"{name} cannot be read after the call ({exc})"
         if not _same_data(before, after):
             return (f"your function modified its input ({name}) in place; it must leave its "
                     "inputs unchanged and return new arrays")
