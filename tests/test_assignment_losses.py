@@ -1,0 +1,24 @@
+"""Assignment losses graded end to end by `nbgrader autograde` with the project's pipeline."""
+from grading_harness import AssignmentGradingTests
+
+
+class TestLosses(AssignmentGradingTests):
+    assignment = "losses"
+
+    def test_points_per_function(self):
+        per_function = {}
+        for grade_id, (_, points) in self.run.scores["solution"].items():
+            function = grade_id.rsplit("_", 1)[0]
+            per_function[function] = per_function.get(function, 0) + points
+        assert per_function == {**{f: 2 for f in ("mse_loss", "mse_grad", "mae_loss", "mae_grad",
+                                                  "huber_loss", "huber_grad", "hinge_loss",
+                                                  "hinge_grad", "kl_divergence", "dice_loss")},
+                                "cross_entropy_loss": 4}
+
+    def test_mutation_is_named_in_the_message(self):
+        message = self.run.message("wrong-mse_grad_mutates_input", "mse_grad_hidden")
+        assert "modified its input" in message and "argument 1" in message
+
+    def test_tie_convention_failure_names_the_case(self):
+        message = self.run.message("wrong-mae_grad_ties_positive", "mae_grad_hidden")
+        assert "exactly on target" in message and "expected" in message
