@@ -176,3 +176,49 @@ def test_chapter4_confidently_wrong_example_recomputed_from_the_reference():
     assert ref.bce_grad(z, y)[0] == pytest.approx(-0.98)
     assert ref.mse_sigmoid_grad(z, y)[0] == pytest.approx(2 * -0.98 * 0.02 * 0.98)
 
+
+# -- chapter 5: gradient descent ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def chapter5():
+    return run_chapter("05_gradient_descent")
+
+
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter5_sgd_step_matches_reference(chapter5, seed):
+    rng = np.random.default_rng(seed)
+    w, g = rng.normal(size=(2, 6))
+    lr = rng.uniform(0.001, 1.0)
+    np.testing.assert_allclose(chapter5["sgd_step"](w, g, lr), ref.sgd_step(w, g, lr), rtol=1e-14)
+
+
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter5_line_fit_gradient_is_the_reference_mse_gradient_by_the_chain_rule(chapter5, seed):
+    """The chapter's cost and its (w, b) gradient are chapter 2's MSE composed with y = w x + b."""
+    rng = np.random.default_rng(seed)
+    x, y = rng.normal(size=(2, 17))
+    theta = rng.normal(size=2)
+    y_pred = theta[0] * x + theta[1]
+    d_pred = ref.mse_grad(y_pred, y)
+    np.testing.assert_allclose(chapter5["cost_grad"](theta, x, y),
+                               [np.sum(d_pred * x), np.sum(d_pred)], rtol=1e-12)
+    assert chapter5["cost"](theta, x, y) == pytest.approx(ref.mse_loss(y_pred, y), rel=1e-12)
+
+
+def test_chapter5_minibatch_loop_with_the_full_batch_is_batch_gradient_descent(chapter5):
+    """batch_size = n must reproduce plain gradient descent with the reference step exactly."""
+    x, y = chapter5["x"], chapter5["y"]
+    path = chapter5["minibatch_gd"](x, y, batch_size=len(x), lr=0.1, epochs=5)
+    theta = np.zeros(2)
+    for _ in range(5):
+        theta = ref.sgd_step(theta, chapter5["cost_grad"](theta, x, y), 0.1)
+    np.testing.assert_allclose(path[-1], theta, rtol=1e-12)
+    assert len(path) == 6
+
+
+def test_chapter5_stability_limit_separates_converging_from_diverging_runs(chapter5):
+    limit, run, cost = chapter5["lr_limit"], chapter5["run"], chapter5["cost"]
+    x, y = chapter5["x"], chapter5["y"]
+    best = cost(np.polyfit(x, y, 1), x, y)
+    assert cost(run(0.95 * limit, steps=400)[-1], x, y) == pytest.approx(best, rel=1e-6)
+    assert cost(run(1.05 * limit, steps=400)[-1], x, y) > 1e3 * best
