@@ -1,0 +1,168 @@
+"""The instructor's grading command end to end: ``python -m autograder grade`` on an LMS zip.
+
+One run over a small class (correct, wrong, blank, mixed, a malformed notebook, a stray file)
+with two parallel jobs, read back from what an instructor gets: the summary, the progress lines,
+grades.csv, the feedback files, report.html, the gradebook; then re-runs.
+"""
+import csv
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+
+from grading_harness import REPO
+from submission_mix import submission_mix, write_lms_zip, write_submitted
+
+ASSIGNMENT = "ce_vs_mse"
+
+
+def autograder(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=900)
+
+
+def autograded_points():
+    """grade id -> points of the autograded (code) test cells of the source notebook."""
+    notebook = nbformat.read(REPO / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    return {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"] for c in notebook.cells
+            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")}
+
+
+def new_course(root):
+    import shutil
+
+    root.mkdir(parents=True)
+    shutil.copy(REPO / "nbgrader_config.py", root)
+    shutil.copytree(REPO / "solutions" / ASSIGNMENT, root / "solutions" / ASSIGNMENT)
+    return root
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("grade")
+    root = new_course(base / "course")
+    submissions = submission_mix(ASSIGNMENT, 4)
+    archive = write_lms_zip(base / "download.zip", ASSIGNMENT, submissions)
+    with zipfile.ZipFile(archive, "a") as zf:
+        zf.writestr(f"broken999_{ASSIGNMENT}.ipynb", '{"cells": [')
+        zf.writestr("readme.txt", "not a submission")
+    run = autograder("grade", ASSIGNMENT, str(archive), "--jobs", "2", cwd=root)
+    return SimpleNamespace(root=root, base=base, submissions=submissions, archive=archive, run=run)
+
+
+def read_csv(root):
+    with open(root / "grades" / ASSIGNMENT / "grades.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_summary_names_graded_failed_with_reasons_and_statistics(graded):
+    out = graded.run.stdout
+    assert graded.run.returncode == 1, graded.run.stderr[-3000:]  # failures are signalled
+    assert "5 submissions collected" in out and "1 files rejected" in out
+    assert "Graded 4, unchanged 0, failed 2." in out
+    assert "FAILED broken999: nbformat.reader.NotJSONError" in out
+    assert "FAILED readme.txt: does not match the file-name pattern" in out
+    assert "mean " in out and "median " in out
+
+
+def test_progress_is_plain_text_one_line_per_submission(graded):
+    lines = [line for line in graded.run.stderr.splitlines() if line.startswith("[")]
+    assert len(lines) == 5
+    assert lines[-1].startswith("[" + "#" * 30 + "] 5/5 100%")
+    assert "\r" not in graded.run.stderr
+
+
+def test_grades_csv_one_row_per_student_one_column_per_function(graded):
+    rows = read_csv(graded.root)
+    header = list(rows[0])
+    assert header[0] == "student_id" and header[-1] == "total"
+    assert {"sigmoid", "bce_loss", "bce_grad", "softmax", "cross_entropy_loss"} <= set(header)
+    # every column but the id and total is a function or a written answer, no raw check ids
+    assert not any(h.endswith("_hidden") for h in header)
+    points = autograded_points()
+    full = sum(points.values())
+    by_student = {row["student_id"]: row for row in rows}
+    assert set(by_student) == {s.student for s in graded.submissions}
+    for submission in graded.submissions:
+        row = by_student[submission.student]
+        total = float(row["total"])
+        parts = sum(float(row[h]) for h in header[1:-1])
+        assert total == pytest.approx(parts)
+        if submission.kind == "correct":
+            assert total == pytest.approx(full)
+        elif submission.kind == "blank":
+            assert total == 0
+        elif submission.kind == "wrong":
+            assert total == pytest.approx(full - sum(points[g] for g in submission.loses))
+        else:
+            assert 0 < total < full
+
+
+def test_gradebook_holds_the_same_grades_as_the_csv(graded):
+    from nbgrader.api import Gradebook
+
+    rows = {row["student_id"]: float(row["total"]) for row in read_csv(graded.root)}
+    with Gradebook(f"sqlite:///{graded.root / 'gradebook.db'}", "lossopt") as gradebook:
+        for student, total in rows.items():
+            assert gradebook.find_submission(ASSIGNMENT, student).score == pytest.approx(total)
+
+
+def test_feedback_for_every_graded_student_without_hidden_tests(graded):
+    for submission in graded.submissions:
+        page = graded.root / "feedback" / submission.student / ASSIGNMENT / f"{ASSIGNMENT}.html"
+        text = page.read_text()
+        assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
+    assert not (graded.root / "feedback" / "broken999").exists()
+
+
+def test_report_has_inline_pictures_and_every_function(graded):
+    html = (graded.root / "grades" / ASSIGNMENT / "report.html").read_text()
+    assert html.count("src='data:image/png;base64,") == 2
+    assert "http://" not in html and "https://" not in html and "<script" not in html
+    for function in list(read_csv(graded.root)[0])[1:-1]:
+        assert f"<td>{function}</td>" in html
+    assert "broken999" in html and "NotJSONError" in html
+
+
+def test_status_lists_who_submitted_and_who_is_graded(graded):
+    run = autograder("status", ASSIGNMENT, cwd=graded.root)
+    assert run.returncode == 0, run.stderr
+    lines = {line.split()[0]: line for line in run.stdout.splitlines()[1:] if line.strip()}
+    for submission in graded.submissions:
+        assert " graded " in lines[submission.student]
+    assert " failed " in lines["broken999"] and "NotJSONError" in lines["broken999"]
+
+
+def test_rerun_grades_only_new_or_changed_submissions(graded):
+    before = read_csv(graded.root)
+    again = autograder("grade", ASSIGNMENT, str(graded.archive), cwd=graded.root)
+    # the broken notebook is tried again (it failed); the four graded ones are kept
+    assert "1 to grade (4 unchanged since graded)" in again.stdout
+    assert read_csv(graded.root) == before
+
+    # one student uploads a new version: only that one is graded
+    changed = graded.base / "download2.zip"
+    blank = next(s for s in graded.submissions if s.kind == "blank")
+    correct = next(s for s in graded.submissions if s.kind == "correct")
+    with zipfile.ZipFile(graded.archive) as old, zipfile.ZipFile(changed, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename.startswith(blank.student + "_"):
+                data = nbformat.writes(correct.notebook).encode()
+            new.writestr(info, data)
+    third = autograder("grade", ASSIGNMENT, str(changed), cwd=graded.root)
+    assert "2 to grade (3 unchanged since graded)" in third.stdout
+    rows = {row["student_id"]: row for row in read_csv(graded.root)}
+    assert rows[blank.student]["total"] == rows[correct.student]["total"]
+
+    # --force grades again what is unchanged
+    folder = write_submitted(graded.base / "one", ASSIGNMENT, [correct])
+    forced = autograder("grade", ASSIGNMENT, str(folder), "--force", cwd=graded.root)
+    assert forced.returncode == 0, forced.stdout + forced.stderr[-3000:]
+    assert "1 to grade (0 unchanged since graded)" in forced.stdout
+    assert "Graded 1, unchanged 0, failed 0." in forced.stdout
