@@ -1,0 +1,13 @@
+"""adam_step corrects with t + 1 (as if t counted from 0): every correction is too weak.
+
+loses: adam_step_first_step adam_step_later_step adam_step_rollout adam_step_edge_cases adam_step_no_mutation
+"""
+import numpy as np
+
+
+def adam_step(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = beta1 * m + (1 - beta1) * g
+    v_new = beta2 * v + (1 - beta2) * g ** 2
+    m_hat = m_new / (1 - beta1 ** (t + 1))
+    v_hat = v_new / (1 - beta2 ** (t + 1))
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new

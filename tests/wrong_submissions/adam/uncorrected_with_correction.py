@@ -1,0 +1,13 @@
+"""adam_step_uncorrected still applies the bias correction (it is just adam_step).
+
+loses: adam_step_uncorrected_first_step adam_step_uncorrected_rollout adam_step_uncorrected_no_mutation
+"""
+import numpy as np
+
+
+def adam_step_uncorrected(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = beta1 * m + (1 - beta1) * g
+    v_new = beta2 * v + (1 - beta2) * g ** 2
+    m_hat = m_new / (1 - beta1 ** t)
+    v_hat = v_new / (1 - beta2 ** t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
