@@ -25,7 +25,7 @@ c.CourseDirectory.release_directory = "exercises"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
 
 # The one place that says how a submission runs (issue 5 puts the sandbox here).
-EXECUTE_SUBMISSION = Execute
+from autograder.sandbox import SandboxedExecute as EXECUTE_SUBMISSION  # noqa: E402
 
 c.Autograde.autograde_preprocessors = [
     PrepareChecks,

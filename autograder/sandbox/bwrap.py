@@ -1,0 +1,159 @@
+"""The bubblewrap command line: what a student's kernel can see and do.
+
+Inside: the system (``/usr`` and a few files of ``/etc``), the Python installation and
+virtual environment, and the course's student-side package ``lossopt``, all read-only; the
+runner's folder read-only; one writable scratch folder holding only this submission's files;
+a private ``/tmp``; new pid, ipc, uts and network namespaces (no network at all, not even the
+host's loopback). Not inside: ``solutions/``, ``autograder/``, the gradebook, other submissions,
+the home directory, the environment variables of the grader.
+
+Run as root, bubblewrap keeps real root until the runner drops to ``sandbox_uid`` (root is exempt
+from the process limit, so the kernel must not be root). Run as another user, bubblewrap makes a
+user namespace and the kernel keeps that user's uid.
+"""
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+
+INSTALL_HINT = (
+    "bubblewrap is not installed, so student code cannot be sandboxed and grading refuses to "
+    "run. Install it with `sudo apt-get install bubblewrap` (Debian/Ubuntu; `dnf install "
+    "bubblewrap` on Fedora), or run `make system-deps`. To grade without the sandbox anyway "
+    "(student code then runs with your permissions and can read the solutions), pass "
+    "--SandboxedExecute.unsandboxed=True to nbgrader or --unsandboxed to the course command."
+)
+
+SANDBOX_HOME = "/sandbox"
+RUNNER_MOUNT = "/opt/lossopt-runner"
+NOBODY = 65534
+
+_ETC_FILES = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group",
+              "nsswitch.conf", "fonts", "mime.types", "matplotlibrc", "alternatives"]
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or cannot create namespaces on this machine."""
+
+
+def find_bwrap():
+    return shutil.which("bwrap")
+
+
+@functools.lru_cache(maxsize=None)
+def check_bwrap():
+    """Path of a working bwrap, or SandboxUnavailable saying what is wrong and how to fix it."""
+    path = find_bwrap()
+    if path is None:
+        raise SandboxUnavailable(INSTALL_HINT)
+    probe = [path] + _namespace_args() + ["--ro-bind", "/", "/", "--proc", "/proc",
+                                          "--dev", "/dev", "true"]
+    done = subprocess.run(probe, capture_output=True, text=True, timeout=30)
+    if done.returncode != 0:
+        raise SandboxUnavailable(
+            f"bubblewrap ({path}) is installed but cannot create a sandbox here: "
+            f"{done.stderr.strip()}. Unprivileged user namespaces may be disabled "
+            "(sysctl kernel.unprivileged_userns_clone=1) or the container forbids them; "
+            "run grading as root or on a machine that allows them.")
+    return path
+
+
+def running_as_root():
+    return os.geteuid() == 0
+
+
+def _namespace_args():
+    if running_as_root():
+        # No user namespace: the runner needs real CAP_SETUID to become sandbox_uid.
+        return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                "--unshare-cgroup-try", "--cap-drop", "ALL",
+                "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    return ["--unshare-all"]
+
+
+def python_roots():
+    """Folders the sandbox's Python needs: the interpreter's installation and the venv."""
+    roots = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    stdlib = sysconfig.get_paths()["stdlib"]
+    roots.add(os.path.dirname(os.path.dirname(os.path.realpath(stdlib))))
+    return _outermost(r for r in roots if not r.startswith("/usr"))
+
+
+def _outermost(paths):
+    kept = []
+    for path in sorted(set(os.path.realpath(p) for p in paths)):
+        if not any(path == k or path.startswith(k + os.sep) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def _created_parents(mount_points):
+    parents = set()
+    for point in mount_points:
+        folder = os.path.dirname(point)
+        while folder not in ("/", ""):
+            parents.add(folder)
+            folder = os.path.dirname(folder)
+    return sorted(parents - set(mount_points))
+
+
+def _root_link_args():
+    args = []
+    for name in ("bin", "lib", "lib32", "lib64", "sbin"):
+        path = "/" + name
+        if os.path.islink(path):
+            args += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            args += ["--ro-bind", path, path]
+    return args
+
+
+def sandbox_env(extra=None):
+    env = {
+        "HOME": SANDBOX_HOME, "TMPDIR": "/tmp", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+        "PATH": os.path.join(sys.prefix, "bin") + ":/usr/local/bin:/usr/bin:/bin",
+        "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
+        "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/matplotlib",
+        "IPYTHONDIR": "/tmp/ipython", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime",
+        "JUPYTER_CONFIG_DIR": "/tmp/jupyter-config", "JUPYTER_DATA_DIR": "/tmp/jupyter-data",
+        "JUPYTER_PLATFORM_DIRS": "1",
+        # one BLAS thread: threads count against max_processes and the box has few cores
+        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        # glibc reserves 64 MiB of address space per thread arena; the memory limit is on
+        # address space, so few arenas keep it close to what the code really uses
+        "MALLOC_ARENA_MAX": "2",
+        "NBGRADER_EXECUTION": os.environ.get("NBGRADER_EXECUTION", "autograde"),
+    }
+    env.update(extra or {})
+    return env
+
+
+def bwrap_command(bwrap, scratch, runner_dir, read_only, limits, env):
+    """The argv that runs the runner in the sandbox.
+
+    ``scratch`` is bound writable at /sandbox; ``runner_dir`` read-only at RUNNER_MOUNT;
+    ``read_only`` are extra host folders visible at their own path (e.g. the lossopt package).
+    """
+    args = [bwrap, "--die-with-parent", "--new-session", "--clearenv"] + _namespace_args()
+    args += ["--hostname", "sandbox"]
+    args += ["--ro-bind", "/usr", "/usr"] + _root_link_args()
+    for name in _ETC_FILES:
+        args += ["--ro-bind-try", "/etc/" + name, "/etc/" + name]
+    mounted = python_roots() + _outermost(read_only)
+    for path in mounted:
+        args += ["--ro-bind", path, path]
+    args += ["--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", str(int(limits.tmp_mb) * 2**20), "--tmpfs", "/tmp",
+             "--bind", scratch, SANDBOX_HOME,
+             "--ro-bind", runner_dir, RUNNER_MOUNT]
+    # bwrap (as root) creates the folders leading to a mount point as 0700; the sandbox user
+    # must traverse them
+    for folder in _created_parents(mounted + [SANDBOX_HOME, RUNNER_MOUNT, "/etc/x"]):
+        args += ["--chmod", "0755", folder]
+    # no --chdir: the runner enters the scratch folder once it is the sandbox user
+    for key, value in sorted(env.items()):
+        args += ["--setenv", key, value]
+    args += ["--", sys.executable, os.path.join(RUNNER_MOUNT, "runner.py"), "run", RUNNER_MOUNT]
+    return args

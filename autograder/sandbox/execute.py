@@ -1,0 +1,357 @@
+"""Execute a notebook in the sandbox and read the executed notebook back as data.
+
+The grader's copy of the notebook is the authority: the sandbox only contributes outputs,
+taken by cell position, each rebuilt field by field from plain JSON types (nothing the kernel
+sends is trusted beyond that). A cell that timed out, crashed the kernel or never ran gets an
+``error`` output saying so; the rest of the notebook is still graded.
+"""
+import copy
+import json
+import logging
+import os
+import select
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+import nbformat
+from nbformat.v4 import new_markdown_cell, new_output
+
+from . import bwrap as bw
+from .limits import Limits
+
+RUNNER_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.py")
+STARTUP_GRACE_S = 60
+UNSANDBOXED_NOTICE = (
+    "**Graded without the sandbox.** This notebook was executed with "
+    "`unsandboxed=True`: its code ran with the grader's permissions, unconfined.")
+
+STATUS_MESSAGES = {
+    "timeout": ("CellTimeoutError",
+                "this cell did not finish within {cell_timeout_s} s; it was stopped, the "
+                "kernel restarted, and grading went on with the next cell"),
+    "kernel_died": ("KernelDied",
+                    "the Python kernel stopped while running this cell (os._exit, a crash, or "
+                    "the memory limit of {memory_mb} MiB / CPU limit of {cpu_seconds} s); it "
+                    "was restarted and grading went on with the next cell"),
+    "notebook_timeout": ("NotebookTimeoutError",
+                         "the notebook ran out of its {notebook_timeout_s} s time limit here"),
+    "not_run": ("CellNotRun", "this cell was not run: {reason}"),
+}
+
+
+def _student_files(workdir, skip):
+    """Regular files under ``workdir`` (no symlinks, nothing outside it), relative paths."""
+    found = []
+    for root, dirs, files in os.walk(workdir, followlinks=False):
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+        for name in files:
+            path = os.path.join(root, name)
+            rel = os.path.relpath(path, workdir)
+            if rel in skip or not stat.S_ISREG(os.lstat(path).st_mode):
+                continue
+            found.append(rel)
+    return sorted(found)
+
+
+def _copy_submission(workdir, dest, limits, skip):
+    budget = int(limits.max_file_mb) * 2**20 * 4
+    for rel in _student_files(workdir, skip) if workdir else []:
+        size = os.lstat(os.path.join(workdir, rel)).st_size
+        if size > budget:
+            continue
+        budget -= size
+        target = os.path.join(dest, rel)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copyfile(os.path.join(workdir, rel), target, follow_symlinks=False)
+
+
+def _chown_tree(path, uid, gid):
+    for root, dirs, files in os.walk(path):
+        for name in dirs + files:
+            os.lchown(os.path.join(root, name), uid, gid)
+    os.lchown(path, uid, gid)
+
+
+def _remove_tree(path):
+    def unlock(func, target, _exc):
+        os.chmod(os.path.dirname(target), 0o700)
+        func(target)
+
+    shutil.rmtree(path, onerror=unlock)
+
+
+def _text(value, limit=200_000):
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = "".join(value)
+    if not isinstance(value, str):
+        raise ValueError("not text")
+    return value[:limit]
+
+
+def _mime_data(data):
+    clean = {}
+    for mime, value in data.items():
+        if not isinstance(mime, str) or "/" not in mime or len(mime) > 200:
+            continue
+        if mime == "application/json" or mime.endswith("+json"):
+            clean[mime] = json.loads(json.dumps(value))
+        else:
+            clean[mime] = _text(value, limit=10**7)
+    return clean
+
+
+def sanitize_output(raw):
+    """Rebuild one output from the sandbox field by field; None if it is not a valid output."""
+    try:
+        kind = raw["output_type"]
+        if kind == "stream" and raw.get("name") in ("stdout", "stderr"):
+            return new_output("stream", name=raw["name"], text=_text(raw["text"], 10**7))
+        if kind in ("display_data", "execute_result"):
+            out = new_output(kind, data=_mime_data(raw.get("data", {})))
+            if kind == "execute_result":
+                count = raw.get("execution_count")
+                out.execution_count = count if isinstance(count, int) else None
+            return out
+        if kind == "error":
+            return new_output("error", ename=_text(raw.get("ename", "Error"), 1000),
+                              evalue=_text(raw.get("evalue", ""), 100_000),
+                              traceback=[_text(t, 100_000) for t in raw.get("traceback", [])][:200])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return None
+
+
+def _error(kind, limits, **extra):
+    ename, template = STATUS_MESSAGES[kind]
+    message = template.format(**limits.to_dict(), **extra)
+    return new_output("error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"])
+
+
+class _Report:
+    def __init__(self):
+        self.cells = {}
+        self.events = []
+
+
+def _read_channel(fd, proc, deadline, byte_cap, report, log):
+    buffer = b""
+    received = 0
+    while True:
+        timeout = deadline - time.monotonic()
+        if timeout <= 0:
+            report.events.append({"event": "killed", "reason": "notebook time limit"})
+            return
+        ready, _, _ = select.select([fd], [], [], min(timeout, 1.0))
+        if not ready:
+            continue
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return
+        received += len(chunk)
+        if received > byte_cap:
+            report.events.append({"event": "killed", "reason": "output size limit"})
+            return
+        buffer += chunk
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            try:
+                message = json.loads(line)
+            except ValueError:
+                log.warning("sandbox: ignoring a malformed message from the runner")
+                continue
+            if isinstance(message, dict) and isinstance(message.get("cell"), int) \
+                    and "event" not in message:
+                report.cells[message["cell"]] = message
+            elif isinstance(message, dict):
+                report.events.append(message)
+                if message.get("event") == "done":
+                    return
+
+
+def _kill(proc):
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.kill()
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def _skip_on_replay(nb):
+    """Test cells are not replayed after a kernel restart: they define nothing students need."""
+    skip = []
+    for index, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            skip.append(index)
+    return skip
+
+
+def _lossopt_dir():
+    import lossopt
+
+    return os.path.dirname(os.path.abspath(lossopt.__file__))
+
+
+def execute_notebook(nb, workdir=None, limits=None, *, unsandboxed=False, read_only=None,
+                     notebook_name=None, sandbox_uid=bw.NOBODY, log=None):
+    """Execute ``nb`` with the submission's files of ``workdir`` in the sandbox.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The notebook to run (not modified).
+    workdir : str or None
+        Folder whose regular files (symlinks skipped) are copied into the scratch folder the
+        kernel works in; ``notebook_name`` there is left out.
+    limits : Limits or None
+        Resource limits; ``Limits()`` when None.
+    unsandboxed : bool
+        Run without bubblewrap (explicit opt-in). The returned notebook then starts with a
+        markdown cell saying so, and ``metadata.lossopt_sandbox.sandboxed`` is False.
+    read_only : list of str
+        Extra host folders the kernel may read (default: the ``lossopt`` package).
+
+    Returns
+    -------
+    NotebookNode
+        A copy of ``nb`` whose code cells carry the outputs of the run, and
+        ``metadata.lossopt_sandbox`` describing what happened (restarts, timeouts).
+    """
+    log = log or logging.getLogger("autograder.sandbox")
+    limits = limits or Limits()
+    bwrap = None if unsandboxed else bw.check_bwrap()
+    read_only = [_lossopt_dir()] if read_only is None else list(read_only)
+    as_root = bw.running_as_root() and not unsandboxed
+
+    scratch_root = tempfile.mkdtemp(prefix="lossopt-sandbox-")
+    read_fd, write_fd = os.pipe()
+    try:
+        work = os.path.join(scratch_root, "work")
+        runner_dir = os.path.join(scratch_root, "runner")
+        os.mkdir(work, 0o700)
+        os.mkdir(runner_dir, 0o755)
+        _copy_submission(workdir, work, limits, skip={notebook_name} if notebook_name else set())
+        shutil.copyfile(RUNNER_SOURCE, os.path.join(runner_dir, "runner.py"))
+        to_run = copy.deepcopy(nb)
+        for cell in to_run.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+        nbformat.write(to_run, os.path.join(runner_dir, "notebook.ipynb"))
+        config = {
+            "limits": limits.to_dict(), "skip_on_replay": _skip_on_replay(nb),
+            "workdir": bw.SANDBOX_HOME if not unsandboxed else work,
+            "sandboxed": not unsandboxed,
+            "drop_to_uid": sandbox_uid if as_root else None,
+            "drop_to_gid": sandbox_uid if as_root else None,
+            "result_fd": write_fd,
+        }
+        with open(os.path.join(runner_dir, "config.json"), "w", encoding="utf-8") as f:
+            json.dump(config, f)
+        os.chmod(runner_dir, 0o755)  # whatever the umask: the sandbox user reads it
+        for name in os.listdir(runner_dir):
+            os.chmod(os.path.join(runner_dir, name), 0o644)
+        if as_root:
+            _chown_tree(work, sandbox_uid, sandbox_uid)
+
+        if unsandboxed:
+            env = dict(os.environ, **{k: v for k, v in bw.sandbox_env().items()
+                                      if k not in ("HOME", "PATH", "TMPDIR")})
+            for key in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR", "JUPYTER_CONFIG_DIR",
+                        "JUPYTER_DATA_DIR"):
+                env[key] = os.path.join(scratch_root, key.lower())
+            argv = [sys.executable, os.path.join(runner_dir, "runner.py"), "run", runner_dir]
+            cwd = work
+        else:
+            argv = bw.bwrap_command(bwrap, work, runner_dir, read_only, limits,
+                                    bw.sandbox_env())
+            env, cwd = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, scratch_root
+
+        report = _run(argv, env, cwd, limits, scratch_root, read_fd, write_fd, log)
+        return _assemble(nb, report, limits, unsandboxed)
+    finally:
+        for fd in (read_fd, write_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        _remove_tree(scratch_root)
+
+
+def _run(argv, env, cwd, limits, scratch_root, read_fd, write_fd, log):
+    report = _Report()
+    with open(os.path.join(scratch_root, "runner.log"), "wb") as errlog:
+        proc = subprocess.Popen(
+            argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=errlog, stderr=errlog,
+            pass_fds=(write_fd,), start_new_session=True)
+    os.close(write_fd)
+    deadline = time.monotonic() + float(limits.notebook_timeout_s) + STARTUP_GRACE_S
+    byte_cap = 4 * int(limits.max_output_bytes_per_cell) * 1000 + 10**7
+    try:
+        _read_channel(read_fd, proc, deadline, byte_cap, report, log)
+    finally:
+        _kill(proc)
+    with open(os.path.join(scratch_root, "runner.log"), "rb") as f:
+        f.seek(max(0, os.path.getsize(f.name) - 4000))
+        tail = f.read().decode("utf-8", "replace")
+    if not any(e.get("event") == "done" for e in report.events):
+        log.warning("sandbox: the runner stopped early (exit %s); last log lines:\n%s",
+                    proc.returncode, tail)
+        report.events.append({"event": "runner_stopped", "exit": proc.returncode,
+                              "log_tail": tail[-1000:]})
+    return report
+
+
+def _why_stopped(events, limits):
+    """Why cells were left unrun, or None when the notebook ran to its end."""
+    for event in events:
+        kind = event.get("event")
+        if kind == "killed":
+            return event.get("reason")
+        if kind == "notebook_timeout":
+            return f"the notebook ran out of its {limits.notebook_timeout_s} s time limit"
+        if kind == "runner_failed":
+            return f"the kernel could not run ({event.get('reason')})"
+        if kind == "gave_up":
+            return (f"the kernel was restarted {limits.max_kernel_restarts} times "
+                    f"(max_kernel_restarts) and grading of this notebook stopped")
+    if not any(event.get("event") == "done" for event in events):
+        return "the grader's runner stopped unexpectedly"
+    return None
+
+
+def _assemble(nb, report, limits, unsandboxed):
+    done = copy.deepcopy(nb)
+    reason = _why_stopped(report.events, limits)
+    for index, cell in enumerate(done.cells):
+        if cell.cell_type != "code":
+            continue
+        message = report.cells.get(index)
+        if message is None or message.get("id") != cell.get("id"):
+            cell.outputs = [_error("not_run", limits, reason=reason)] if reason else []
+            cell.execution_count = None
+            continue
+        outputs = message.get("outputs") if isinstance(message.get("outputs"), list) else []
+        cell.outputs = [o for o in (sanitize_output(raw) for raw in outputs) if o is not None]
+        count = message.get("execution_count")
+        cell.execution_count = count if isinstance(count, int) else None
+        status = message.get("status")
+        if status in ("timeout", "kernel_died", "notebook_timeout"):
+            cell.outputs.append(_error(status, limits))
+    done.metadata["lossopt_sandbox"] = {
+        "sandboxed": not unsandboxed,
+        "events": [e for e in report.events if isinstance(e, dict)][:100],
+        "limits": limits.to_dict(),
+    }
+    if unsandboxed:
+        done.cells.insert(0, new_markdown_cell(UNSANDBOXED_NOTICE))
+    return done

@@ -1,0 +1,42 @@
+"""Resource limits for running one student notebook; every field is configurable.
+
+Set them in ``nbgrader_config.py`` (``c.SandboxedExecute.cell_timeout_s = 60``) or pass a
+``Limits`` to :func:`autograder.sandbox.execute_notebook`.
+"""
+from dataclasses import asdict, dataclass, field, fields, replace
+
+
+def _limit(default, help):
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Limits:
+    cpu_seconds: int = _limit(
+        120, "CPU seconds one kernel process may use (RLIMIT_CPU); the kernel is then killed.")
+    memory_mb: int = _limit(
+        2048, "Address space of the kernel and each process it starts, in MiB (RLIMIT_AS).")
+    max_processes: int = _limit(
+        64, "Processes and threads the kernel may run, its own threads included "
+            "(RLIMIT_NPROC; a kernel needs about 40 while it starts).")
+    max_file_mb: int = _limit(
+        64, "Largest file the student's code may write, in MiB (RLIMIT_FSIZE).")
+    tmp_mb: int = _limit(256, "Size of the sandbox's private /tmp, in MiB.")
+    max_output_bytes_per_cell: int = _limit(
+        1_000_000, "Outputs one cell may keep; the rest is dropped with a notice.")
+    cell_timeout_s: int = _limit(60, "Wall-clock seconds one cell may run.")
+    notebook_timeout_s: int = _limit(600, "Wall-clock seconds the whole notebook may run.")
+    max_kernel_restarts: int = _limit(
+        3, "Kernel restarts (after a timeout or crash) before the rest of the notebook is "
+           "marked as not run.")
+
+    def to_dict(self):
+        return asdict(self)
+
+    def with_changes(self, **changes):
+        return replace(self, **changes)
+
+
+def limit_fields():
+    """(name, default, help) of every limit, for configuration front ends."""
+    return [(f.name, f.default, f.metadata["help"]) for f in fields(Limits)]

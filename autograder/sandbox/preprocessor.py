@@ -1,0 +1,47 @@
+"""``SandboxedExecute``: nbgrader's ``Execute`` step, run inside the sandbox.
+
+Set in ``nbgrader_config.py`` in place of ``Execute`` among ``Autograde.autograde_preprocessors``.
+Every limit of :class:`~autograder.sandbox.limits.Limits` is a config option, e.g.
+``c.SandboxedExecute.cell_timeout_s = 60``; ``c.SandboxedExecute.unsandboxed = True`` (or
+``--SandboxedExecute.unsandboxed=True`` on the command line) runs without bubblewrap.
+"""
+import os
+
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Bool, Integer
+
+from .bwrap import NOBODY
+from .execute import execute_notebook
+from .limits import Limits, limit_fields
+
+
+class SandboxedExecute(NbGraderPreprocessor):
+    """Execute the notebook in bubblewrap with resource limits; see :mod:`autograder.sandbox`."""
+
+    unsandboxed = Bool(
+        False, help="Run student code WITHOUT the sandbox (it can then read the solutions and "
+                    "the gradebook). Every notebook graded so is flagged.").tag(config=True)
+    sandbox_uid = Integer(
+        NOBODY, help="When grading as root: the uid student code runs as.").tag(config=True)
+
+    for _name, _default, _help in limit_fields():
+        locals()[_name] = Integer(_default, help=_help).tag(config=True)
+    del _name, _default, _help
+
+    def limits(self):
+        return Limits(**{name: getattr(self, name) for name, _, _ in limit_fields()})
+
+    def preprocess(self, nb, resources):
+        workdir = resources.get("metadata", {}).get("path") or None
+        notebook_name = resources.get("nbgrader", {}).get("notebook")
+        if self.unsandboxed:
+            self.log.warning("Executing %s WITHOUT the sandbox (unsandboxed=True): student code "
+                             "runs with your permissions.", notebook_name)
+        executed = execute_notebook(
+            nb, workdir, self.limits(), unsandboxed=self.unsandboxed,
+            notebook_name=notebook_name + ".ipynb" if notebook_name else None,
+            sandbox_uid=self.sandbox_uid, log=self.log)
+        for event in executed.metadata.get("lossopt_sandbox", {}).get("events", []):
+            if event.get("event") not in ("done",):
+                self.log.warning("sandbox %s: %s", os.path.basename(workdir or "?"), event)
+        return executed, resources

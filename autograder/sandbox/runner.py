@@ -1,0 +1,345 @@
+"""Run one notebook inside the sandbox and stream each cell's outputs back to the grader.
+
+This file is copied into the sandbox and run there by the sandbox's own Python. It must stay
+self-contained (standard library, nbformat, nbclient, jupyter_client, ipykernel): the sandbox
+hides ``autograder/``, so nothing here may import it.
+
+Two entry points:
+
+``python runner.py run RUNNER_DIR``
+    Reads ``RUNNER_DIR/config.json`` and ``RUNNER_DIR/notebook.ipynb``, executes the code cells
+    one by one in a kernel, and writes one JSON line per cell to a pipe the grader reads.
+    The kernel never holds that pipe, so student code cannot write to it.
+``python runner.py kernel LIMITS_JSON -f CONNECTION_FILE``
+    The kernel launcher: applies the resource limits to itself, then becomes an IPython kernel.
+
+When a cell does not finish in time or the kernel dies (``os._exit``, a segfault, a memory or CPU
+limit), every process of the sandbox except this runner is killed, a fresh kernel is started, the
+cells before it are replayed except test cells and cells that failed, and execution continues
+with the next cell. So code that crashes in one function's test costs that test only.
+"""
+import ctypes
+import json
+import os
+import signal
+import sys
+import time
+
+PR_SET_DUMPABLE = 4
+
+
+def _set_not_dumpable():
+    """Deny other processes of the sandbox (same uid) ptrace and /proc/<pid>/mem access to us,
+    and suppress core dumps."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def apply_limits(limits):
+    """Set the kernel's rlimits; soft == hard, except CPU so SIGXCPU comes before SIGKILL."""
+    import resource
+
+    def cap(kind, value):
+        resource.setrlimit(kind, (value, value))
+
+    cpu = int(limits["cpu_seconds"])
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))
+    cap(resource.RLIMIT_AS, int(limits["memory_mb"]) * 2**20)
+    # RLIMIT_NPROC counts every task of the uid, the runner's threads too: allow the kernel
+    # max_processes on top of what already runs
+    cap(resource.RLIMIT_NPROC, _task_count() + int(limits["max_processes"]))
+    cap(resource.RLIMIT_FSIZE, int(limits["max_file_mb"]) * 2**20)
+    cap(resource.RLIMIT_CORE, 0)
+    cap(resource.RLIMIT_NOFILE, 256)
+
+
+def _task_count():
+    count = 0
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                count += len(os.listdir(f"/proc/{name}/task"))
+            except OSError:
+                pass
+    return count
+
+
+def kernel_main(argv):
+    apply_limits(json.loads(argv[0]))
+    _set_not_dumpable()
+    sys.argv = [sys.argv[0]] + argv[1:]
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance()
+
+
+def _other_pids():
+    me = os.getpid()
+    pids = []
+    for name in os.listdir("/proc"):
+        if name.isdigit() and int(name) not in (1, me):
+            pids.append(int(name))
+    return pids
+
+
+def kill_everything_else(sandboxed):
+    """SIGKILL every other process in the sandbox's pid namespace (kernel, forks, leftovers).
+
+    Outside the sandbox (the explicit unsandboxed mode) the pid namespace is the host's, so only
+    the kernel's process group is killed there.
+    """
+    if not sandboxed:
+        return
+    for _ in range(50):
+        pids = _other_pids()
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGSTOP)
+            except OSError:
+                pass
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        _reap()
+        time.sleep(0.02)
+
+
+def _reap():
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+class Channel:
+    """JSON lines to the grader over an inherited pipe."""
+
+    def __init__(self, fd):
+        os.set_inheritable(fd, False)
+        self._file = os.fdopen(fd, "w", encoding="utf-8")
+
+    def send(self, **message):
+        self._file.write(json.dumps(message) + "\n")
+        self._file.flush()
+
+
+def _output_size(content):
+    return len(json.dumps(content, default=str))
+
+
+def make_client_class():
+    from nbclient import NotebookClient
+
+    class CappedClient(NotebookClient):
+        """An nbclient that keeps at most ``max_output_bytes`` of outputs per cell.
+
+        Output beyond the cap is dropped as it arrives (so 100 MB of prints never sit in memory)
+        and replaced by one stderr line saying so.
+        """
+
+        max_cell_output = 1_000_000
+
+        def output(self, outs, msg, display_id, cell_index):
+            used = self._cell_output_used.get(cell_index, 0)
+            size = _output_size(msg.get("content", {}))
+            if used + size > self.max_cell_output:
+                if cell_index not in self._cell_truncated:
+                    self._cell_truncated.add(cell_index)
+                    from nbformat.v4 import new_output
+
+                    outs.append(new_output(
+                        "stream", name="stderr",
+                        text=f"[output truncated: this cell printed more than "
+                             f"{self.max_cell_output} bytes]\n"))
+                return None
+            self._cell_output_used[cell_index] = used + size
+            return super().output(outs, msg, display_id, cell_index)
+
+    return CappedClient
+
+
+class Runner:
+    def __init__(self, runner_dir):
+        with open(os.path.join(runner_dir, "config.json"), encoding="utf-8") as f:
+            self.config = json.load(f)
+        import nbformat
+
+        self.nb = nbformat.read(os.path.join(runner_dir, "notebook.ipynb"), as_version=4)
+        self.runner_path = os.path.abspath(__file__)
+        self.channel = Channel(int(self.config["result_fd"]))
+        self.limits = self.config["limits"]
+        self.skip_on_replay = set(self.config["skip_on_replay"])
+        self.failed = set()
+        self.client = None
+        self.deadline = time.monotonic() + float(self.limits["notebook_timeout_s"])
+        self.ClientClass = make_client_class()
+        self.ClientClass.max_cell_output = int(self.limits["max_output_bytes_per_cell"])
+
+    # kernel life cycle ------------------------------------------------------------------
+    def _kernel_manager(self):
+        from jupyter_client import AsyncKernelManager
+        from jupyter_client.kernelspec import KernelSpec
+
+        argv = [sys.executable, self.runner_path, "kernel", json.dumps(self.limits),
+                "-f", "{connection_file}"]
+        spec = KernelSpec(argv=argv, display_name="Python 3 (sandboxed)", language="python")
+
+        class SandboxKernelManager(AsyncKernelManager):
+            @property
+            def kernel_spec(self):
+                return spec
+
+        return SandboxKernelManager(kernel_name="python3")
+
+    def start_kernel(self):
+        km = self._kernel_manager()
+        client = self.ClientClass(
+            self.nb, km=km, timeout=int(self.limits["cell_timeout_s"]), allow_errors=True,
+            interrupt_on_timeout=False, raise_on_iopub_timeout=False, store_widget_state=False,
+            record_timing=False, shutdown_kernel="immediate", startup_timeout=60,
+            resources={"metadata": {"path": self.config["workdir"]}},
+            extra_arguments=["--HistoryManager.hist_file=:memory:"],
+        )
+        client._cell_output_used = {}
+        client._cell_truncated = set()
+        client.reset_execution_trackers()
+        client.start_new_kernel(stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
+        client.start_new_kernel_client()
+        self.client = client
+
+    def stop_kernel(self):
+        client, self.client = self.client, None
+        kill_everything_else(self.config["sandboxed"])
+        if client is None:
+            return
+        try:
+            if client.kc is not None:
+                client.kc.stop_channels()
+        except Exception:
+            pass
+        from jupyter_core.utils import run_sync
+
+        try:
+            run_sync(client.km.shutdown_kernel)(now=True)
+        except Exception:
+            pass
+
+    # execution -------------------------------------------------------------------------
+    def remaining(self):
+        return self.deadline - time.monotonic()
+
+    def run_cell(self, index):
+        """Execute one cell; returns "ok", "timeout", "kernel_died" or "notebook_timeout"."""
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+        cell = self.nb.cells[index]
+        budget = min(float(self.limits["cell_timeout_s"]), self.remaining())
+        if budget <= 0:
+            return "notebook_timeout"
+        self.client.timeout = max(1, int(budget))
+        try:
+            self.client.execute_cell(cell, index)
+        except CellTimeoutError:
+            return "notebook_timeout" if self.remaining() <= 1 else "timeout"
+        except DeadKernelError:
+            return "kernel_died"
+        except Exception as exc:  # a broken kernel connection is a dead kernel to us
+            cell.outputs.append({"output_type": "error", "ename": type(exc).__name__,
+                                 "evalue": str(exc), "traceback": []})
+            return "kernel_died"
+        return "ok"
+
+    def recover(self, upto):
+        """Fresh kernel, then replay the cells before ``upto`` that define the student's code."""
+        while True:
+            self.stop_kernel()
+            self.start_kernel()
+            for index in range(upto):
+                cell = self.nb.cells[index]
+                if (cell.cell_type != "code" or index in self.skip_on_replay
+                        or index in self.failed):
+                    continue
+                saved = (cell.outputs, cell.get("execution_count"))
+                status = self.run_cell(index)
+                cell.outputs, cell["execution_count"] = saved
+                if status == "notebook_timeout":
+                    return False
+                if status != "ok":
+                    self.failed.add(index)
+                    self.channel.send(event="replay_failed", cell=index, status=status)
+                    break
+            else:
+                return True
+            if len(self.failed) > int(self.limits["max_kernel_restarts"]) + 5:
+                return False
+
+    def run(self):
+        try:
+            self._run_cells()
+        except Exception as exc:  # the kernel cannot start (limits too tight, broken install)
+            self.channel.send(event="runner_failed", reason=f"{type(exc).__name__}: {exc}")
+        self.channel.send(event="done")
+        self.stop_kernel()
+
+    def _run_cells(self):
+        restarts = 0
+        self.start_kernel()
+        for index, cell in enumerate(self.nb.cells):
+            if cell.cell_type != "code":
+                continue
+            cell.outputs = []
+            status = self.run_cell(index)
+            self.channel.send(cell=index, id=cell.get("id"), status=status,
+                              execution_count=cell.get("execution_count"),
+                              outputs=cell.outputs)
+            if status == "notebook_timeout":
+                self.channel.send(event="notebook_timeout", cell=index)
+                break
+            if status == "ok":
+                continue
+            self.failed.add(index)
+            restarts += 1
+            if restarts > int(self.limits["max_kernel_restarts"]):
+                self.channel.send(event="gave_up", cell=index)
+                break
+            self.channel.send(event="kernel_restarted", cell=index, status=status)
+            if not self.recover(index):
+                self.channel.send(event="gave_up", cell=index)
+                break
+
+
+def drop_privileges(uid, gid):
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)
+
+
+def main(argv):
+    # jsonschema (via nbformat) imports rfc3987_syntax when installed, which compiles a grammar
+    # for ~6 s; the runner never validates IRIs, and it starts once per notebook
+    sys.modules.setdefault("rfc3987_syntax", None)
+    mode = argv[1]
+    if mode == "kernel":
+        kernel_main(argv[2:])
+        return
+    runner_dir = argv[2]
+    with open(os.path.join(runner_dir, "config.json"), encoding="utf-8") as f:
+        config = json.load(f)
+    if config.get("drop_to_uid") is not None:
+        drop_privileges(config["drop_to_uid"], config["drop_to_gid"])
+    os.chdir(config["workdir"])
+    _set_not_dumpable()
+    Runner(runner_dir).run()
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,288 @@
+"""The sandbox on plain notebooks: what student code can see, what it can change, and the limits.
+
+Each test runs one notebook whose cells probe the sandbox and print what they found; the test
+reads those prints. One notebook per concern keeps the suite fast (a sandboxed run costs a few
+seconds of start-up).
+"""
+import json
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from autograder.sandbox import Limits, SandboxUnavailable, check_bwrap, execute_notebook
+from autograder.sandbox.execute import sanitize_output
+
+REPO = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None,
+                                reason="bubblewrap missing (make system-deps installs it)")
+
+
+def run(cells, workdir=None, **limits):
+    notebook = new_notebook(cells=[new_code_cell(source) for source in cells])
+    return execute_notebook(notebook, workdir, Limits().with_changes(**limits))
+
+
+def texts(cell):
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+
+
+def errors(cell):
+    return [(o.ename, o.evalue) for o in cell.outputs if o.output_type == "error"]
+
+
+def probe(expression):
+    """A cell printing ``expression``'s value as JSON, or the exception it raised."""
+    return (f"import json as _j\ntry:\n    print(_j.dumps({expression}))\n"
+            f"except BaseException as _e:\n    print(_j.dumps('raised ' + type(_e).__name__))")
+
+
+@pytest.fixture(scope="module")
+def host_server():
+    """A TCP server on the host's loopback: the sandbox must not reach it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    accepted = []
+
+    def serve():
+        try:
+            while True:
+                connection, _ = server.accept()
+                accepted.append(connection)
+        except OSError:
+            pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield server.getsockname()[1], accepted
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def isolation(host_server, tmp_path_factory):
+    port, accepted = host_server
+    os.environ["LOSSOPT_GRADER_SECRET"] = "db-password"
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "keep.txt").write_text("unchanged")
+    workdir = tmp_path_factory.mktemp("submission")
+    (workdir / "data.csv").write_text("1,2,3\n")
+    (workdir / "link_to_secret").symlink_to(outside / "keep.txt")
+    checks = {
+        "uid": "__import__('os').getuid()",
+        "cwd": "__import__('os').getcwd()",
+        "cwd_files": "sorted(__import__('os').listdir('.'))",
+        "course_root": f"sorted(__import__('os').listdir({str(REPO)!r}))",
+        "solutions": f"__import__('os').path.exists({str(REPO / 'solutions')!r})",
+        "autograder_src": f"__import__('os').path.exists({str(REPO / 'autograder')!r})",
+        "gradebook": f"__import__('os').path.exists({str(REPO / 'gradebook.db')!r})",
+        "reference": "[n for n in dir(__import__('autograder.reference', fromlist=['_'])) if not n.startswith('__')]",
+        "reference_file": "__import__('autograder.reference', fromlist=['_']).__file__",
+        "home": "sorted(__import__('os').listdir('/root')) if __import__('os').path.isdir('/root') else []",
+        "outside": f"open({str(outside / 'keep.txt')!r}).read()",
+        "write_outside": f"open({str(outside / 'new.txt')!r}, 'w').write('x')",
+        "write_usr": "open('/usr/evil', 'w').write('x')",
+        "write_lossopt": f"open({str(REPO / 'lossopt' / 'evil.py')!r}, 'w').write('x')",
+        "write_venv": f"open(__import__('sys').prefix + '/evil', 'w').write('x')",
+        "write_cwd": "open('out.txt', 'w').write('x')",
+        "write_tmp": "open('/tmp/out.txt', 'w').write('x')",
+        "host_port": f"__import__('socket').create_connection(('127.0.0.1', {port}), timeout=2) and 'connected'",
+        "internet": "__import__('socket').create_connection(('1.1.1.1', 53), timeout=2) and 'connected'",
+        "dns": "__import__('socket').gethostbyname('pypi.org')",
+        "secret_env": "__import__('os').environ.get('LOSSOPT_GRADER_SECRET')",
+        "no_new_privs": "[l for l in open('/proc/self/status') if l.startswith(('NoNewPrivs', 'CapEff'))]",
+        "processes": "sorted(int(p) for p in __import__('os').listdir('/proc') if p.isdigit())",
+        "lossopt": "__import__('lossopt').__name__",
+    }
+    notebook = run([probe(expr) for expr in checks.values()], workdir=str(workdir))
+    found = {name: json.loads(texts(cell)) for name, cell in zip(checks, notebook.cells)}
+    del os.environ["LOSSOPT_GRADER_SECRET"]
+    return found, outside, accepted
+
+
+def test_student_code_runs_unprivileged_in_its_scratch_folder(isolation):
+    found, _, _ = isolation
+    assert found["uid"] != 0
+    assert found["cwd"] == "/sandbox"
+    assert found["cwd_files"] == ["data.csv"]  # the symlink was not copied
+    assert found["write_cwd"] == 1 and found["write_tmp"] == 1
+    assert found["lossopt"] == "lossopt"
+
+
+def test_solutions_grader_and_gradebook_are_invisible(isolation):
+    found, _, _ = isolation
+    assert found["course_root"] == [".venv", "lossopt"]
+    assert found["solutions"] is False and found["autograder_src"] is False
+    assert found["gradebook"] is False
+    # at most an empty namespace package (the editable install's finder): no code, no file
+    assert found["reference"] in ([], "raised ModuleNotFoundError")
+    assert found["reference_file"] in (None, "raised ModuleNotFoundError")
+    assert found["home"] == [".pyenv"] or found["home"] == []
+    assert found["outside"].startswith("raised")
+    assert found["secret_env"] is None
+
+
+def test_nothing_outside_the_scratch_folder_is_writable(isolation):
+    found, outside, _ = isolation
+    for name in ("write_outside", "write_usr", "write_lossopt", "write_venv"):
+        assert found[name].startswith("raised"), name
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
+    assert (outside / "keep.txt").read_text() == "unchanged"
+    assert not (REPO / "lossopt" / "evil.py").exists()
+
+
+def test_no_network_not_even_the_hosts_loopback(isolation):
+    found, _, accepted = isolation
+    assert found["host_port"].startswith("raised")
+    assert found["internet"].startswith("raised")
+    assert found["dns"].startswith("raised")
+    assert accepted == []
+
+
+def test_no_privileges_and_a_private_process_table(isolation):
+    found, _, _ = isolation
+    status = "".join(found["no_new_privs"])
+    assert "NoNewPrivs:\t1" in status and "CapEff:\t0000000000000000" in status
+    assert found["processes"] == [1, 2, 3]  # bwrap's init, the runner, the kernel
+
+
+@pytest.fixture(scope="module")
+def limited():
+    """One notebook hitting every limit in turn, each followed by a cell proving the rest runs."""
+    alive = "print('alive', 'np' in dir())"
+    cells = {
+        "setup": "import numpy as np, os, sys",
+        "loop": "while True:\n    pass",
+        "after_loop": alive,
+        "stubborn_loop": "while True:\n    try:\n        sum(range(10**6))\n    except BaseException:\n        pass",
+        "after_stubborn": alive,
+        "memory": "def bomb():\n    blocks = []\n    while True:\n        blocks.append(bytearray(50 * 2**20))\nbomb()",
+        "after_memory": alive,
+        "fork_bomb": "while True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
+        "after_fork": alive + "\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))",
+        "exit": "os._exit(3)",
+        "after_exit": alive,
+        "sys_exit": "sys.exit(1)",
+        "after_sys_exit": alive,
+        "segfault": "import ctypes\nctypes.string_at(0)",
+        "after_segfault": alive,
+        "output": "for _ in range(300):\n    print('x' * 100_000)",
+        "big_file": "try:\n    open('big.bin', 'wb').write(b'0' * (20 * 2**20))\nexcept OSError as e:\n    print('refused', e.errno)",
+        "cpu": "import time\nt = time.process_time()\nwhile True:\n    pass",
+        "last": alive,
+    }
+    notebook = run(list(cells.values()), cell_timeout_s=6, memory_mb=1024, max_processes=48,
+                   max_file_mb=8, max_output_bytes_per_cell=200_000, max_kernel_restarts=8,
+                   notebook_timeout_s=240)
+    return dict(zip(cells, notebook.cells)), notebook
+
+
+def test_an_infinite_loop_costs_its_cell_only(limited):
+    cells, _ = limited
+    assert errors(cells["loop"])[-1][0] == "CellTimeoutError"
+    assert errors(cells["stubborn_loop"])[-1][0] == "CellTimeoutError"
+    # the kernel was restarted and the cells before were replayed (numpy imported again)
+    assert texts(cells["after_loop"]) == "alive True\n"
+    assert texts(cells["after_stubborn"]) == "alive True\n"
+
+
+def test_a_memory_bomb_is_stopped(limited):
+    cells, _ = limited
+    assert errors(cells["memory"]), cells["memory"].outputs
+    assert errors(cells["memory"])[-1][0] in ("MemoryError", "KernelDied")
+    assert texts(cells["after_memory"]) == "alive True\n"
+
+
+def test_a_fork_bomb_is_stopped_and_its_processes_killed(limited):
+    cells, _ = limited
+    assert errors(cells["fork_bomb"])[-1][0] == "CellTimeoutError"
+    lines = texts(cells["after_fork"]).splitlines()
+    assert lines[0] == "alive True"
+    assert len(json.loads(lines[1])) == 3  # init, runner, the new kernel: no stray forks
+
+
+def test_exits_and_crashes_cost_their_cell_only(limited):
+    cells, _ = limited
+    assert errors(cells["exit"])[-1][0] == "KernelDied"
+    assert errors(cells["segfault"])[-1][0] == "KernelDied"
+    assert errors(cells["sys_exit"])[-1][0] == "SystemExit"  # IPython catches it; kernel lives
+    for name in ("after_exit", "after_sys_exit", "after_segfault", "last"):
+        assert texts(cells[name]) == "alive True\n", name
+
+
+def test_output_and_file_sizes_are_capped(limited):
+    cells, notebook = limited
+    kept = sum(len(o.get("text", "")) for o in cells["output"].outputs)
+    assert kept <= 200_000
+    assert "output truncated" in texts(cells["output"])
+    assert texts(cells["big_file"]) == "refused 27\n"  # EFBIG
+
+
+def test_cpu_time_is_limited(limited):
+    cells, notebook = limited
+    # six seconds of wall clock cap this cell before the CPU limit (120 s) could
+    assert errors(cells["cpu"])[-1][0] == "CellTimeoutError"
+    events = [e["event"] for e in notebook.metadata["lossopt_sandbox"]["events"]]
+    assert events[-1] == "done"
+
+
+def test_cpu_limit_kills_a_kernel_that_spins():
+    notebook = run(["while True:\n    pass", "print('next')"], cpu_seconds=2, cell_timeout_s=30)
+    assert errors(notebook.cells[0])[-1][0] == "KernelDied"
+    assert texts(notebook.cells[1]) == "next\n"
+
+
+def test_the_notebook_time_limit_marks_the_rest_as_not_run():
+    notebook = run(["import time\ntime.sleep(1)", "time.sleep(30)", "print('never')"],
+                   cell_timeout_s=60, notebook_timeout_s=12)
+    assert errors(notebook.cells[0]) == []
+    assert errors(notebook.cells[1])[-1][0] == "NotebookTimeoutError"
+    assert errors(notebook.cells[2])[-1][0] == "CellNotRun"
+    assert texts(notebook.cells[2]) == ""
+
+
+def test_grading_refuses_without_bubblewrap(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    check_bwrap.cache_clear()
+    try:
+        with pytest.raises(SandboxUnavailable, match="apt-get install bubblewrap"):
+            run(["print(1)"])
+    finally:
+        check_bwrap.cache_clear()
+
+
+def test_unsandboxed_needs_the_flag_and_says_so():
+    notebook = new_notebook(cells=[new_code_cell("print('ran')")])
+    done = execute_notebook(notebook, None, unsandboxed=True)
+    assert done.metadata["lossopt_sandbox"]["sandboxed"] is False
+    assert "without the sandbox" in done.cells[0].source
+    assert texts(done.cells[1]) == "ran\n"
+    assert run(["print('ran')"]).metadata["lossopt_sandbox"]["sandboxed"] is True
+
+
+def test_outputs_from_the_sandbox_are_rebuilt_as_plain_data():
+    assert sanitize_output({"output_type": "stream", "name": "stdout", "text": ["a", "b"]}).text == "ab"
+    assert sanitize_output({"output_type": "stream", "name": "/etc/passwd", "text": "x"}) is None
+    assert sanitize_output({"output_type": "bogus"}) is None
+    assert sanitize_output({"output_type": "error", "ename": 3}) is None
+    shown = sanitize_output({"output_type": "display_data", "data": {
+        "text/plain": "v", "application/x-results+json": {"a": [1]}, "no-slash": "x"},
+        "metadata": {"evil": True}})
+    assert dict(shown.data) == {"text/plain": "v", "application/x-results+json": {"a": [1]}}
+    assert shown.metadata == {}
+
+
+def test_the_course_config_executes_in_the_sandbox():
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from autograder.sandbox import SandboxedExecute
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO)).load_config()
+    assert SandboxedExecute in config.Autograde.autograde_preprocessors
+    from nbgrader.preprocessors import Execute
+
+    assert Execute not in config.Autograde.autograde_preprocessors
