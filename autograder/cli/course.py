@@ -36,12 +36,43 @@ def find_course_root(start: Path | None = None) -> Path:
                       "run the command from the course folder or pass --course DIR")
 
 
-def ensure_tools_on_path() -> None:
-    """nbgrader shells out to ``alembic`` when it creates a gradebook; when the command runs as
-    ``.venv/bin/python -m autograder`` without an activated venv that tool is not on PATH."""
+def prepare_nbgrader() -> None:
+    """Two fixes to how nbgrader creates a gradebook, for this process and the workers it forks.
+
+    nbgrader runs ``alembic heads`` in a subprocess to stamp a new gradebook's schema version: a
+    second Python start-up (seconds on a busy machine) and a failure when the command runs as
+    ``.venv/bin/python -m autograder`` without an activated venv (``alembic`` not on PATH). The
+    same answer is read in-process from nbgrader's own migration scripts instead; PATH gets the
+    venv's bin folder for anything else nbgrader starts.
+    """
     bindir = os.path.dirname(sys.executable)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    import nbgrader.api
+
+    if getattr(nbgrader.api.get_alembic_version, "in_process", False):
+        return
+
+    def get_alembic_version() -> str:
+        from alembic.script import ScriptDirectory
+
+        scripts = ScriptDirectory(os.path.join(os.path.dirname(nbgrader.api.__file__), "alembic"))
+        return scripts.get_current_head()
+
+    get_alembic_version.in_process = True
+    nbgrader.api.get_alembic_version = get_alembic_version
+
+
+def driver_url(db_url: str) -> str:
+    """SQLAlchemy 2.1 reads a bare ``postgresql://`` URL as psycopg 3; the course installs the
+    psycopg2 driver (requirements.txt), so a bare URL is pointed at it when psycopg 3 is absent.
+    An explicit driver (``postgresql+psycopg://``) is left as written."""
+    if db_url.startswith(("postgresql://", "postgres://")):
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            return "postgresql+psycopg2://" + db_url.split("://", 1)[1]
+    return db_url
 
 
 @dataclass
@@ -56,7 +87,7 @@ class Course:
         root = Path(course_dir).resolve() if course_dir else find_course_root()
         if not (root / CONFIG_NAME).is_file():
             raise CourseError(f"{root} is not a course folder: it has no {CONFIG_NAME}")
-        ensure_tools_on_path()
+        prepare_nbgrader()
         return cls(root=root, db_url_override=db_url)
 
     def config(self, **overrides: dict) -> Config:
@@ -66,6 +97,8 @@ class Course:
         config.CourseDirectory.root = str(self.root)
         if self.db_url_override:
             config.CourseDirectory.db_url = self.db_url_override
+        if "db_url" in config.CourseDirectory:
+            config.CourseDirectory.db_url = driver_url(config.CourseDirectory.db_url)
         for section, traits in overrides.items():
             for name, value in traits.items():
                 config[section][name] = value

@@ -39,6 +39,7 @@ class StudentGrades:
     student: str
     submitted: bool
     cell_scores: dict[str, float | None] = field(default_factory=dict)
+    awaiting: list[str] = field(default_factory=list)  # answers still waiting for a human
 
     def column_score(self, cells: list[GradedCell], column: str) -> float | None:
         if not self.submitted:
@@ -49,9 +50,6 @@ class StudentGrades:
         if not self.submitted:
             return None
         return sum(score or 0.0 for score in self.cell_scores.values())
-
-    def awaiting_manual(self) -> list[str]:
-        return [grade_id for grade_id, score in self.cell_scores.items() if score is None]
 
 
 @dataclass
@@ -150,6 +148,8 @@ def read_table(gradebook: Gradebook, course: Course, assignment: str) -> GradeTa
                     if score is not None and grade.extra_credit:
                         score += grade.extra_credit
                     row.cell_scores[grade.cell.name] = score
+                    if grade.needs_manual_grade and grade.manual_score is None:
+                        row.awaiting.append(grade.cell.name)
         students.append(row)
     gradebook.db.commit()
     return GradeTable(assignment, cells, students)

@@ -13,6 +13,7 @@ import datetime
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import gradebook as gb
@@ -95,6 +96,33 @@ def _is_current(course: Course, master, assignment: str, student: str, entry, di
         master.db.commit()
 
 
+def ensure_assignment(course: Course, master, assignment: str, source_notebooks, wait_seconds=30) -> None:
+    """Make sure the gradebook knows the assignment's grade cells (nbgrader grades against the
+    gradebook's copy). Absent: record it, as ``nbgrader generate_assignment`` would, without
+    touching exercises/. Another grading run sharing the gradebook may be recording it at this
+    very moment: then its work is waited for rather than raced."""
+    from .export import grade_id_order
+
+    wanted = {g for g in grade_id_order(source_notebooks) if g}
+    give_up = time.monotonic() + wait_seconds
+    if not gb.has_assignment(master, assignment):
+        try:
+            add_to_gradebook(course, assignment)
+        except CourseError:
+            if not gb.has_assignment(master, assignment):
+                raise
+    while True:
+        missing = gb.missing_grade_cells(master, assignment, wanted)
+        if not missing:
+            return
+        if time.monotonic() > give_up:
+            raise CourseError(
+                f"the gradebook's copy of '{assignment}' lacks the grade cells {', '.join(sorted(missing))} "
+                f"of {course.folder('source') / assignment}: run `autograder release {assignment}` "
+                "so that the gradebook and solutions/ agree")
+        time.sleep(1)
+
+
 def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bool = False,
           pattern: str | None = None, unsandboxed: bool = False, out=sys.stdout,
           progress_stream=None) -> dict:
@@ -108,8 +136,7 @@ def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bo
     grades_folder = course.grades_folder(assignment)
     master = gb.open_gradebook(course.db_url, course.course_id)
     try:
-        if not gb.has_assignment(master, assignment):
-            add_to_gradebook(course, assignment)
+        ensure_assignment(course, master, assignment, source_notebooks)
         ledger = gb.read_ledger(master, assignment)
         submitted = course.folder("submitted")
         digests = {s: gb.content_hash(submitted / s / assignment, source_notebooks) for s in collection.students}
@@ -127,6 +154,8 @@ def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bo
                       "prior": gb.prior_grading(master, assignment, s), "config": worker_config,
                       "log_path": str(grades_folder / "logs" / f"{s}.log")} for s in to_grade]
             progress = Progress(len(tasks), stream=progress_stream)
+            master.db.commit()
+            master.engine.dispose()  # workers are forked: none may inherit a live connection
 
             def on_result(outcome: dict) -> None:
                 student = outcome["student"]

@@ -132,6 +132,23 @@ def has_assignment(gradebook: Gradebook, assignment: str) -> bool:
         return len(gradebook.find_assignment(assignment).notebooks) > 0
     except MissingEntry:
         return False
+    finally:
+        gradebook.db.commit()
+
+
+def missing_grade_cells(gradebook: Gradebook, assignment: str, grade_ids: set[str]) -> set[str]:
+    """Grade ids of the source notebooks that the gradebook's copy of the assignment lacks (all
+    of them when it has no such assignment): non-empty while another run is still recording it,
+    or when solutions/ changed since the last release."""
+    try:
+        record = gradebook.find_assignment(assignment)
+        known = {cell.name for notebook in record.notebooks
+                 for cell in list(notebook.grade_cells) + list(notebook.task_cells)}
+    except MissingEntry:
+        known = set()
+    finally:
+        gradebook.db.commit()
+    return grade_ids - known
 
 
 def build_template(gradebook: Gradebook, assignment: str, path: Path) -> str:

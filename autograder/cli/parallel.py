@@ -8,9 +8,11 @@ behind the file lock and still fails once a writer waits past SQLite's timeout; 
 gradebooks the workers never contend, the course database sees one writer per run, and the same
 code serves PostgreSQL, where several runs (graders) may merge at once.
 
-Workers come from a ``forkserver`` that has imported nbgrader once, so a worker starts in
-milliseconds and a crashed worker (killed by the OOM killer, say) costs only its submission:
-the pool is rebuilt and the rest carry on.
+Workers are forked from this process, which has imported nbgrader already, so a worker starts in
+milliseconds (a fresh interpreter would import nbgrader again: seconds on a busy machine); the
+caller closes its database connections first so no connection is shared across the fork. A
+crashed worker (killed by the OOM killer, say) costs only its submission: the pool is rebuilt
+and the rest carry on.
 """
 from __future__ import annotations
 
@@ -27,9 +29,7 @@ def default_jobs() -> int:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["autograder.cli.worker", "nbgrader.converters", "nbgrader.api"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
 
 
 def run_parallel(tasks: list[dict], jobs: int, on_result) -> None:

@@ -100,7 +100,7 @@ def render(table: GradeTable, failures: dict[str, str], generated: str) -> str:
         for who, reason in sorted(failures.items()):
             parts.append(f"<tr><td>{e(who)}</td><td>{e(reason)}</td></tr>")
         parts.append("</table>")
-    waiting = [(s.student, s.awaiting_manual()) for s in table.submitted if s.awaiting_manual()]
+    waiting = [(s.student, s.awaiting) for s in table.submitted if s.awaiting]
     if waiting:
         parts.append("<h2>Awaiting a manual grade (counted as 0 until graded)</h2><ul>")
         parts.extend(f"<li>{e(student)}: {e(', '.join(ids))}</li>" for student, ids in waiting)

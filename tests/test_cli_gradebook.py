@@ -1,0 +1,138 @@
+"""The course gradebook under contention, and what is exported from it (no kernels: fast).
+
+- merging a graded submission waits out another writer's SQLite lock instead of failing with
+  "database is locked", and keeps a human's manual score;
+- grades.csv groups checks by function, leaves non-submitters blank; report.html embeds its
+  pictures and names the failures.
+"""
+import csv
+import sqlite3
+import threading
+import time
+
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.cli import gradebook as gb
+from autograder.cli.course import Course, prepare_nbgrader
+from autograder.cli.export import column_of, read_table, write_csv
+from autograder.cli.report import write_report
+
+ASSIGNMENT = "toy"
+SOLUTION = {
+    "cells": [
+        {"cell_type": "code", "metadata": {"nbgrader": {"solution": True, "grade_id": "adam_step_code"}},
+         "source": "def adam_step(p, g):\n    return p\n", "outputs": [], "execution_count": None},
+        {"cell_type": "code", "metadata": {"nbgrader": {"solution": True, "grade_id": "adam_code"}},
+         "source": "def adam(p):\n    return p\n", "outputs": [], "execution_count": None},
+    ],
+    "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+}
+CELLS = [("adam_step_first_step", 2.0), ("adam_step_hidden", 3.0), ("adam_rollout", 1.0), ("written", 2.0)]
+
+
+@pytest.fixture
+def course(tmp_path):
+    import json
+
+    (tmp_path / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.course_id = 'lossopt'\n"
+        f"c.CourseDirectory.db_url = 'sqlite:///{tmp_path}/gradebook.db'\n")
+    (tmp_path / "source" / ASSIGNMENT).mkdir(parents=True)
+    (tmp_path / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").write_text(json.dumps(SOLUTION))
+    prepare_nbgrader()
+    course = Course.locate(str(tmp_path))
+    with Gradebook(course.db_url, "lossopt") as book:
+        book.add_assignment(ASSIGNMENT)
+        book.add_notebook(ASSIGNMENT, ASSIGNMENT)
+        for name, points in CELLS:
+            book.add_grade_cell(name, ASSIGNMENT, ASSIGNMENT, max_score=points,
+                                cell_type="markdown" if name == "written" else "code")
+        book.add_solution_cell("written", ASSIGNMENT, ASSIGNMENT)
+    return course
+
+
+def result(scores):
+    return {"timestamp": None, "notebooks": {ASSIGNMENT: {
+        "late_submission_penalty": None,
+        "grades": {name: (score, name == "written") for name, score in scores.items()},
+        "comments": {"written": None}}}}
+
+
+def test_merge_waits_out_another_writers_lock(course):
+    path = course.db_url.split("sqlite:///", 1)[1]
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    # the lock is real: an ordinary writer gives up with the error the command must never show
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+        sqlite3.connect(path, timeout=0.1).execute("CREATE TABLE probe (x)")
+    released = threading.Timer(6.0, lambda: holder.execute("COMMIT"))  # past pysqlite's 5 s timeout
+    released.start()
+    started = time.monotonic()
+    master = None
+    try:
+        master = gb.open_gradebook(course.db_url, "lossopt")
+        gb.merge_result(master, ASSIGNMENT, "alice", result(
+            {"adam_step_first_step": 2.0, "adam_step_hidden": 0.0, "adam_rollout": 1.0, "written": None}), "hash-a")
+    finally:
+        released.join()
+        if master:
+            master.close()
+    assert time.monotonic() - started >= 5.0
+    with Gradebook(course.db_url, "lossopt") as book:
+        assert book.find_submission(ASSIGNMENT, "alice").score == 3.0
+        assert gb.read_ledger(book, ASSIGNMENT)["alice"].content_hash == "hash-a"
+
+
+def test_regrading_keeps_a_manual_score(course):
+    master = gb.open_gradebook(course.db_url, "lossopt")
+    try:
+        scores = {"adam_step_first_step": 0.0, "adam_step_hidden": 0.0, "adam_rollout": 0.0, "written": None}
+        gb.merge_result(master, ASSIGNMENT, "bob", result(scores), "h1")
+        master.find_grade("adam_rollout", ASSIGNMENT, ASSIGNMENT, "bob").manual_score = 0.5
+        master.find_grade("written", ASSIGNMENT, ASSIGNMENT, "bob").manual_score = 2.0
+        master.db.commit()
+        prior = gb.prior_grading(master, ASSIGNMENT, "bob")
+        assert prior["grades"] == {f"{ASSIGNMENT}/adam_rollout": (0.5, None), f"{ASSIGNMENT}/written": (2.0, None)}
+        gb.merge_result(master, ASSIGNMENT, "bob", result(dict(scores, adam_rollout=1.0)), "h2")
+        grade = master.find_grade("adam_rollout", ASSIGNMENT, ASSIGNMENT, "bob")
+        assert (grade.auto_score, grade.manual_score, grade.score, grade.needs_manual_grade) == (1.0, 0.5, 0.5, True)
+    finally:
+        master.close()
+
+
+def test_grade_ids_go_to_the_longest_function_they_name():
+    functions = ["adam", "adam_step", "sigmoid"]
+    assert column_of("adam_step_first_step", functions) == "adam_step"
+    assert column_of("adam_rollout", functions) == "adam"
+    assert column_of("sigmoid", functions) == "sigmoid"
+    assert column_of("mse_answer", functions) == "mse_answer"
+
+
+def test_csv_and_report_from_the_gradebook(course, tmp_path):
+    master = gb.open_gradebook(course.db_url, "lossopt")
+    try:
+        gb.merge_result(master, ASSIGNMENT, "alice", result(
+            {"adam_step_first_step": 2.0, "adam_step_hidden": 3.0, "adam_rollout": 1.0, "written": None}), "a")
+        gb.merge_result(master, ASSIGNMENT, "bob", result(
+            {"adam_step_first_step": 2.0, "adam_step_hidden": 0.0, "adam_rollout": 0.0, "written": None}), "b")
+        master.update_or_create_student("carol")  # on the roster, submitted nothing
+        table = read_table(master, course, ASSIGNMENT)
+    finally:
+        master.close()
+    path = write_csv(table, tmp_path / "grades.csv")
+    with open(path, newline="") as handle:
+        rows = list(csv.reader(handle))
+    # (columns follow the notebook's order; this toy source has no test cells, so grade-id order)
+    assert rows == [["student_id", "adam", "adam_step", "written", "total"],
+                    ["alice", "1", "5", "0", "6"],
+                    ["bob", "0", "2", "0", "2"],
+                    ["carol", "", "", "", ""]]
+    assert table.pass_rate("adam_step") == 0.5 and table.pass_rate("adam") == 0.5
+    assert table.summary() == {"graded": 2, "max_total": 8.0, "mean": 4.0, "median": 4.0}
+    html = write_report(table, {"dave": "NotJSONError: Notebook does not appear to be JSON"},
+                        tmp_path / "report.html").read_text()
+    assert html.count("src='data:image/png;base64,") == 2
+    assert "http" not in html and "<script" not in html
+    assert "<td>dave</td><td>NotJSONError: Notebook does not appear to be JSON</td>" in html
+    assert "alice: written" in html  # awaiting a manual grade
