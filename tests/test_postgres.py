@@ -1,0 +1,121 @@
+"""The grading command on a PostgreSQL gradebook shared by two graders running at once.
+
+The test starts its own PostgreSQL server (Debian's ``postgresql`` binaries: initdb, pg_ctl) in a
+temporary folder on a free localhost port, as the ``postgres`` user when run as root (the server
+refuses to run as root). Two course folders (two graders' machines) grade overlapping sets of
+students at the same moment into it, both starting before the assignment is in the gradebook.
+"""
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from autograder.cli.course import driver_url
+from submission_mix import submission_mix, write_submitted
+from test_cli_grade import ASSIGNMENT, autograded_points, new_course
+
+
+def postgres_bin():
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+BIN = postgres_bin()
+pytestmark = pytest.mark.skipif(
+    BIN is None, reason="PostgreSQL server binaries (initdb, pg_ctl) not found: "
+                        "install the Debian package `postgresql` (make test does, via .ci/system-deps.sh)")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def as_server_user(args):
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *args]
+    return args
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    # Not under pytest's tmp_path: that is private to root (0700), and the server runs as postgres.
+    folder = Path(tempfile.mkdtemp(prefix="autograder-postgres-"))
+    data, sockets = folder / "data", folder / "sockets"
+    sockets.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+        shutil.chown(sockets, "postgres")
+        folder.chmod(0o755)
+    port = free_port()
+    subprocess.run(as_server_user([str(BIN / "initdb"), "-D", str(data), "-U", "grader", "--auth=trust",
+                                   "--no-sync"]), check=True, capture_output=True)
+    subprocess.run(as_server_user([str(BIN / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"),
+                                   "-o", f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off",
+                                   "-w", "start"]), check=True, capture_output=True)
+    try:
+        subprocess.run([str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "grader", "course"],
+                       check=True, capture_output=True)
+        yield f"postgresql://grader@127.0.0.1:{port}/course"
+    finally:
+        subprocess.run(as_server_user([str(BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+                       capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_two_grading_runs_at_once_into_one_postgres_gradebook(postgres_url, tmp_path):
+    from nbgrader.api import Gradebook
+
+    class_ = submission_mix(ASSIGNMENT, 5)
+    # grader A takes the first three students, grader B the last three: one student is in both
+    sections = {"a": class_[:3], "b": class_[2:]}
+    runs = {}
+    for name, students in sections.items():
+        course = new_course(tmp_path / f"grader-{name}")
+        source = write_submitted(tmp_path / f"download-{name}", ASSIGNMENT, students)
+        runs[name] = subprocess.Popen(
+            [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(source), "--db", postgres_url,
+             "--jobs", "1"], cwd=course, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    outputs = {name: run.communicate(timeout=900)[0] for name, run in runs.items()}
+    for name, run in runs.items():
+        assert run.returncode == 0, outputs[name][-4000:]
+        assert "failed 0" in outputs[name] and "database is locked" not in outputs[name]
+
+    points = autograded_points()
+    with Gradebook(driver_url(postgres_url), "lossopt") as gradebook:
+        totals = {s.student.id: s.score for s in gradebook.find_assignment(ASSIGNMENT).submissions}
+    assert set(totals) == {s.student for s in class_}
+    for submission in class_:
+        if submission.kind == "correct":
+            assert totals[submission.student] == pytest.approx(sum(points.values()))
+        elif submission.kind == "blank":
+            assert totals[submission.student] == 0
+        elif submission.kind == "wrong":
+            assert totals[submission.student] == pytest.approx(
+                sum(points.values()) - sum(points[g] for g in submission.loses))
+
+    def csv_students(name):
+        rows = (tmp_path / f"grader-{name}" / "grades" / ASSIGNMENT / "grades.csv").read_text().splitlines()
+        return {row.split(",")[0] for row in rows[1:]}
+
+    # each grader's export holds at least its own section (and whatever the other had merged)
+    for name, students in sections.items():
+        assert {s.student for s in students} <= csv_students(name)
+
+    # a second run of grader A finds everything graded (the ledger lives in the shared database)
+    # and exports the whole shared gradebook, both sections
+    again = subprocess.run([sys.executable, "-m", "autograder", "grade", ASSIGNMENT,
+                            str(tmp_path / "download-a"), "--db", postgres_url],
+                           cwd=tmp_path / "grader-a", capture_output=True, text=True, timeout=600)
+    assert "0 to grade (3 unchanged since graded)" in again.stdout, again.stdout + again.stderr[-2000:]
+    assert csv_students("a") == set(totals)
