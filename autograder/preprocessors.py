@@ -89,7 +89,7 @@ class JudgeChecks(NbGraderPreprocessor):
                 passed, message = judge.judge(entry["check"], entry["cases"], results,
                                               entry["visible"])
             except ValueError as exc:
-                passed, message = False, str(exc)
+                passed, message = False, str(exc) + _execution_error(cell)
             except Exception as exc:  # a grader-side bug must not stop the other cells or students
                 self.log.exception("judging %s failed", grade_id)
                 passed, message = False, f"the grader could not judge this cell ({type(exc).__name__}: {exc})"
@@ -100,6 +100,14 @@ class JudgeChecks(NbGraderPreprocessor):
         cell.outputs = [_verdict_output(passed, message)]
         self.log.info("%s %s: %s", grade_id, "passed" if passed else "FAILED", message)
         return cell, resources
+
+
+def _execution_error(cell):
+    """What stopped the cell, when execution left an error there (timeout, dead kernel)."""
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    if not errors:
+        return ""
+    return f"; the cell ended with {errors[-1].get('ename', 'an error')}: {str(errors[-1].get('evalue', ''))[:300]}"
 
 
 def _verdict_output(passed, message):

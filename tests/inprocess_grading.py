@@ -11,6 +11,7 @@ import ast
 import contextlib
 import io
 import secrets
+import warnings
 from unittest import mock
 
 import numpy as np
@@ -44,7 +45,9 @@ def lost_grade_ids(assignment, names, seed):
         source = collect.collection_source([judge.encode_case(c) for c in cases], nonce, '"""."""')
         shown = []
         with mock.patch("IPython.display.display", lambda data, raw=False: shown.append(data)), \
-                contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+                warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # as in a kernel: a warning is not an error
             exec(source, names)
         outputs = [{"output_type": "display_data", "data": d} for d in shown]
         passed, _ = judge.judge(check, cases, collect.read_results(outputs, nonce), visible=False)

@@ -1,8 +1,10 @@
 """Assignment ce_vs_mse graded end to end by `nbgrader autograde` with the project's pipeline."""
 from grading_harness import AssignmentGradingTests
+from inprocess_grading import RegistryReplayTests
 
 
-class TestCeVsMse(AssignmentGradingTests):
+class TestCeVsMse(AssignmentGradingTests, RegistryReplayTests):
+    seeds = range(10)  # hidden cases are random: every draw must give the same verdicts
     assignment = "ce_vs_mse"
 
     def test_written_answer_is_left_to_the_grader(self):

@@ -1,8 +1,10 @@
 """Assignment losses graded end to end by `nbgrader autograde` with the project's pipeline."""
 from grading_harness import AssignmentGradingTests
+from inprocess_grading import RegistryReplayTests
 
 
-class TestLosses(AssignmentGradingTests):
+class TestLosses(AssignmentGradingTests, RegistryReplayTests):
+    seeds = range(10)  # hidden cases are random: every draw must give the same verdicts
     assignment = "losses"
 
     def test_points_per_function(self):

@@ -10,12 +10,14 @@ a cell without one scores 0 with a message telling the instructor so (fail close
     from autograder.checks import casegen as gen   # shared random inputs (logits, labels, ...)
 
     def softmax_hidden_cases(rng):                 # drawn afresh at every grading run
-        z = gen.logits(rng, rows=rng.integers(1, 9), classes=rng.integers(2, 7), scale=1000)
-        return [Case("softmax of a random batch with logits up to +-1000", [Call("softmax", (z,))])]
+        n, k = gen.size(rng, 1, 8), gen.size(rng, 2, 6)
+        z = gen.logits(rng, (n, k))                # some entries at +-1000
+        return [Case(f"softmax of {n} rows x {k} classes, logits up to +-1000",
+                     [Call("softmax", (z,))])]
 
     CHECKS = {
         # visible cell: the same fixed inputs as the cell shows (a test proves they agree)
-        "softmax_rows": Check(cases_from("softmax", [((np.array([[1.0, 2.0, 3.0]]),), {})])),
+        "softmax_values": Check(cases_from("softmax", [((np.array([[1.0, 2.0, 3.0]]),), {})])),
         "softmax_hidden": Check(softmax_hidden_cases, rtol=1e-7, atol=1e-12),
     }
 
@@ -35,6 +37,12 @@ a cell without one scores 0 with a message telling the instructor so (fail close
   ``f`` given to ``numerical_gradient``).
 - ``cases_from(function, [(args, kwargs), ...])`` builds the fixed cases of a visible cell;
   ``visible_checks({grade_id: [(args, kwargs), ...]})`` a Check for each visible cell at once.
+
+Examples: ``ce_vs_mse.py`` and ``losses.py`` (``VISIBLE`` dicts + ``visible_checks``); rollouts
+with ``Previous`` are tested in ``tests/test_grading_machinery.py``. A visible cell calls
+``lossopt.checking.expect_close(function, *args, expected=..., **kwargs)`` once per declared call,
+in the same order: ``AssignmentGradingTests`` (tests/grading_harness.py) proves the cell's calls
+equal the registry's and its expected values equal the reference's.
 
 Hidden test cells in the notebook hold only the docstring and the ``### BEGIN HIDDEN TESTS`` /
 ``### END HIDDEN TESTS`` markers; visible cells use :mod:`lossopt.checking`. At grading time

@@ -53,7 +53,9 @@ def distributions(rng, n, k, zeros=True):
     p = rng.gamma(1.0, size=(n, k))
     if zeros and k > 1:
         p[rng.random((n, k)) < 0.2] = 0.0
-        p[np.arange(n), rng.integers(0, k, size=n)] += 0.5  # every row keeps some mass
+        keep = rng.integers(0, k, size=n)
+        p[np.arange(n), keep] += 0.5  # every row keeps some mass
+        p[0, (keep[0] + 1 + rng.integers(k - 1)) % k] = 0.0  # and one zero is always there
     return p / p.sum(axis=1, keepdims=True)
 
 

@@ -34,9 +34,9 @@ VISIBLE = {
 
 
 def _binary_cases(function):
-    """Random batches of logits/labels: 1-D of random length, confidently wrong, and N = 1."""
+    """Random batches of logits/labels: with extremes, confidently wrong, moderate, and N = 1."""
     def cases(rng):
-        n = gen.size(rng, 2, 64)
+        n, m = gen.size(rng, 4, 64), gen.size(rng, 2, 32)
         z_wrong, y_wrong = gen.confidently_wrong(rng, gen.size(rng, 2, 16))
         z_one = gen.logits(rng, (1,))
         return [
@@ -44,6 +44,8 @@ def _binary_cases(function):
                  [Call(function, (gen.logits(rng, (n,)), gen.binary_labels(rng, (n,))))]),
             Case(f"{function} on {z_wrong.size} confidently wrong predictions",
                  [Call(function, (z_wrong, y_wrong))]),
+            Case(f"{function} on a batch of {m} moderate logits",
+                 [Call(function, (gen.reals(rng, (m,)), gen.binary_labels(rng, (m,))))]),
             Case(f"{function} on a batch of one logit", [Call(function, (z_one, gen.binary_labels(rng, (1,))))]),
         ]
     return cases
