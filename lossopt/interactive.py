@@ -10,7 +10,7 @@ A chapter describes a figure once, as a function that draws into a cleared matpl
         ...
 
     interactive_figure(draw, Slider("delta", 0.1, 3.0, 0.1, value=1.0, label="Huber δ"),
-                       Slider("outlier", 0.0, 20.0, 2.0, value=10.0), figsize=(7, 4))
+                       Slider("outlier", 0.0, 20.0, 4.0, value=12.0), figsize=(7, 4))
 
 How the figure is shown depends on where the code runs:
 
@@ -31,6 +31,11 @@ module as a Sphinx extension, whose :func:`setup` sets the variable in the build
 any notebook runs (the kernels that execute the chapters inherit it), and the Makefile sets it
 on the build command too. :func:`setup` overrides a ``live`` left in the shell: a live figure in
 the HTML book would be a dead slider.
+
+Budget: a page must stay under 3 MB with the theme (~0.8 MB) and MathJax (~1.3 MB), so one
+static figure holds at most :data:`MAX_FRAMES` frames (30 x 6 = 180 above is fine; 30 x 11
+is not) and at most :data:`MAX_STATIC_BYTES`; past either, :class:`ValueError` says which
+sliders to coarsen. A frame of a two-panel line plot weighs 3-5 kB.
 """
 from __future__ import annotations
 
@@ -57,7 +62,7 @@ MODES = ("live", "static")
 MAX_FRAMES = 250
 #: Most bytes the encoded frames of one static figure may weigh; a page must stay under 3 MB
 #: together with the theme, MathJax and its other figures.
-MAX_STATIC_BYTES = 1_000_000
+MAX_STATIC_BYTES = 800_000
 #: Resolution of static frames (small: they are many) and of the live figure.
 STATIC_DPI = 72
 LIVE_DPI = 96

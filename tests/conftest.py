@@ -1,0 +1,62 @@
+"""Shared fixtures: the book, built once per test session with the command `make book` uses."""
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import build_book  # noqa: E402
+
+
+def toc_files():
+    """Every document the table of contents names, root first."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    walk(toc.get("chapters", []))
+    return files
+
+
+@dataclass
+class BuiltBook:
+    returncode: int
+    log: str
+    html: Path
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """The book built from this checkout into a fresh folder (a clean build, cache included).
+
+    The repository's own ``_build`` is left alone, so a developer's ``make book`` and a test
+    run never write into each other's output. ``LOSSOPT_TEST_BUILD=DIR`` builds into ``DIR``
+    instead and keeps it: a second run there takes its notebooks from the execution cache.
+    """
+    kept = os.environ.get("LOSSOPT_TEST_BUILD")
+    output = Path(kept) if kept else tmp_path_factory.mktemp("book")
+    result = build_book.build(output=output, capture_output=True, text=True)
+    log = result.stdout + result.stderr
+    (output / "build.log").write_text(log)
+    return BuiltBook(result.returncode, log, output / "_build" / "html")
+
+
+@pytest.fixture
+def scratch_book(tmp_path):
+    """An empty book root using the course's own _config.yml and build extensions."""
+    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    shutil.copytree(ROOT / "tools", tmp_path / "tools", ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path

@@ -1,0 +1,161 @@
+"""Every page of the built book in a real browser (Debian's chromium, driven by Playwright).
+
+Each page is opened from a server on 127.0.0.1 with every request recorded: a request to any other
+host fails the page (and is blocked, so the test never waits on the network). The page must log
+no console error, its math must be typeset by MathJax, and every slider of its static figures
+must change the figure when moved, and every icon it shows must be drawn (tools/fontawesome_subset.py
+trims the icon script to the icons the book uses).
+"""
+import functools
+import http.server
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+from playwright import sync_api as playwright_api
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_book):
+    assert built_book.returncode == 0, "the book did not build; see test_book_build"
+    handler = functools.partial(QuietHandler, directory=str(built_book.html))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: make test installs it through .ci/system-deps.sh")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def pages(built_book):
+    """Every page the build wrote (the theme's HTML snippets under _static are not pages)."""
+    return sorted(str(p.relative_to(built_book.html)) for p in built_book.html.rglob("*.html")
+                  if p.relative_to(built_book.html).parts[0] != "_static")
+
+
+def book_pages():
+    """The pages the build must write: one per _toc.yml entry, plus Sphinx's own."""
+    from conftest import toc_files
+
+    names = [f"{name}.html" for name in toc_files()]
+    return names + ["index.html", "genindex.html", "search.html"]
+
+
+class PageVisit:
+    """Opens one page, recording requests and console errors."""
+
+    def __init__(self, browser, server, path):
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.foreign, self.errors, self.failed = [], [], []
+        self.context.route("**/*", self.route)
+        self.page.on("console", self.console)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("requestfailed", lambda request: self.failed.append(request.url))
+        self.response = self.page.goto(f"{server}/{path}", wait_until="networkidle")
+
+    def console(self, message):
+        # a browser asks every site for /favicon.ico by itself; the book has none
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            self.errors.append(message.text)
+
+    def route(self, route):
+        parts = urlsplit(route.request.url)
+        if parts.scheme in ("data", "blob") or parts.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.foreign.append(route.request.url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.mark.parametrize("path", book_pages())
+def test_page_is_offline_clean_typeset_and_its_sliders_work(browser, server, built_book, path):
+    assert (built_book.html / path).is_file(), f"{path} was not built"
+    visit = PageVisit(browser, server, path)
+    try:
+        page = visit.page
+        assert visit.response is not None and visit.response.ok
+        math = page.locator(".math").count()
+        if math:
+            page.wait_for_function(
+                "n => document.querySelectorAll('mjx-container').length >= n", arg=math, timeout=90_000)
+            assert page.locator("mjx-merror").count() == 0, f"{path}: MathJax reports a TeX error"
+        check_sliders(page, path)
+        check_notebook_download(page, path, built_book)
+        icons = page.locator("svg.svg-inline--fa")
+        assert icons.count() > 0, f"{path}: the theme's icons did not render"
+        assert page.locator("svg.svg-inline--fa path[d='']").count() == 0, \
+            f"{path}: an icon the page shows was trimmed from fontawesome.js"
+        page.wait_for_load_state("networkidle")
+        assert visit.foreign == [], f"{path} requested other hosts"
+        assert visit.failed == [], f"{path}: requests failed"
+        assert visit.errors == [], f"{path}: console errors"
+    finally:
+        visit.close()
+
+
+def check_notebook_download(page, path, built_book):
+    """A chapter page's download menu offers its .ipynb, and the link serves a notebook."""
+    source = built_book.html / "_sources" / path.replace(".html", ".ipynb")
+    links = page.locator('a[href$=".ipynb"]')
+    if not source.is_file():
+        assert links.count() == 0, f"{path} links a notebook the build did not write"
+        return
+    assert links.count() == 1, f"{path}: expected one .ipynb download link, found {links.count()}"
+    response = page.request.get(links.first.evaluate("a => a.href"))
+    assert response.ok and response.json()["nbformat"] == 4
+
+
+def check_sliders(page, path):
+    figures = page.locator(".lossopt-interactive")
+    for f in range(figures.count()):
+        figure = figures.nth(f)
+        image = figure.locator("img.lossopt-frame")
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0"), f"{path}: figure {f} is blank"
+        sliders = figure.locator("input.lossopt-slider")
+        assert sliders.count() >= 1
+        for s in range(sliders.count()):
+            slider = sliders.nth(s)
+            start, top = slider.input_value(), int(slider.get_attribute("max"))
+            before = image.get_attribute("src")
+            changed = False
+            for position in {0, top, top // 2} - {int(start)}:
+                slider.fill(str(position))
+                if image.get_attribute("src") != before:
+                    changed = True
+                    break
+            assert changed, f"{path}: slider {s} of figure {f} never changes its figure"
+            assert image.evaluate("img => img.decode().then(() => img.naturalWidth > 0)"), \
+                f"{path}: slider {s} of figure {f} shows a frame the browser cannot decode"
+            slider.fill(start)
+            assert image.get_attribute("src") == before, f"{path}: moving back does not restore the figure"
+
+
+def test_every_page_of_the_build_is_visited(built_book):
+    """The parametrised list above (from _toc.yml) covers every page the build wrote."""
+    assert sorted(book_pages()) == pages(built_book)

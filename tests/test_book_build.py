@@ -1,0 +1,143 @@
+"""The book builds strictly (-W -n), offline, with static sliders and a notebook per chapter."""
+import os
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import ROOT, build_book, toc_files
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def chapter_notebooks():
+    """(toc file, notebook) for every document that is a notebook (has a kernelspec)."""
+    found = []
+    for name in toc_files():
+        notebook = jupytext.read(ROOT / f"{name}.md")
+        if "kernelspec" in notebook.metadata:
+            found.append((name, notebook))
+    return found
+
+
+def code_sources(notebook):
+    return [cell.source.strip() for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def test_book_builds_without_warnings(built_book):
+    tail = "\n".join(built_book.log.splitlines()[-40:])
+    assert built_book.returncode == 0, f"the book build failed:\n{tail}"
+    warnings = [line for line in built_book.log.splitlines() if re.search(r"\b(WARNING|ERROR):", line)]
+    assert warnings == []
+
+
+def test_every_toc_document_is_a_page(built_book):
+    missing = [name for name in toc_files() if not (built_book.html / f"{name}.html").is_file()]
+    assert missing == []
+
+
+def test_pages_load_nothing_from_other_hosts(built_book):
+    """Every src/href that the browser fetches by itself is relative (links a reader clicks may not be)."""
+    offenders = {}
+    for page in built_book.html.rglob("*.html"):
+        text = page.read_text()
+        fetched = re.findall(r'<(?:script|img|iframe|source)[^>]*\bsrc="(https?:|//)[^"]*"', text)
+        fetched += re.findall(r'<link[^>]*\bhref="((?:https?:)?//[^"]*)"[^>]*rel="(?:stylesheet|preload)"', text)
+        fetched += re.findall(r'<link[^>]*rel="(?:stylesheet|preload)"[^>]*\bhref="((?:https?:)?//[^"]*)"', text)
+        if fetched:
+            offenders[page.name] = fetched
+    assert offenders == {}
+
+
+def test_math_is_served_from_the_build(built_book):
+    mathjax = built_book.html / "_static" / "mathjax" / "tex-chtml.js"
+    assert mathjax.is_file()
+    pages_with_math = [p for p in built_book.html.rglob("*.html") if 'class="math' in p.read_text()]
+    assert pages_with_math, "no page of the book holds math"
+    for page in pages_with_math:
+        scripts = re.findall(r'<script[^>]*src="([^"]*mathjax[^"]*)"', page.read_text())
+        assert scripts, f"{page.name} has math but loads no MathJax"
+        for src in scripts:
+            assert (page.parent / src.split("?")[0]).resolve() == mathjax.resolve()
+
+
+def test_sliders_are_static_html_never_dead_widgets(built_book):
+    for name, notebook in chapter_notebooks():
+        page = (built_book.html / f"{name}.html").read_text()
+        assert WIDGET_VIEW not in page and "jupyter-widgets" not in page, f"{name}: a dead ipywidget"
+        calls = sum(len(re.findall(r"^\s*interactive_figure\(", src, re.M)) for src in code_sources(notebook))
+        if calls:
+            assert page.count('class="lossopt-interactive"') >= calls, f"{name}: a slider figure is missing"
+
+
+@pytest.mark.parametrize("name", [name for name, _ in chapter_notebooks()])
+def test_chapter_downloads_as_a_notebook_that_runs(built_book, name, tmp_path):
+    page = (built_book.html / f"{name}.html").read_text()
+    link = re.search(r'href="([^"]*_sources/[^"]*\.ipynb)"', page)
+    assert link, f"{name}: the page offers no .ipynb download"
+    path = (built_book.html / name).parent / link.group(1)
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    assert notebook.metadata.kernelspec.name == "python3"
+    source = jupytext.read(ROOT / f"{name}.md")
+    assert code_sources(notebook) == code_sources(source)
+    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
+    # A reader's kernel: the downloaded file alone in a folder, live sliders.
+    (tmp_path / path.name).write_bytes(path.read_bytes())
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}})
+    client.execute(env={**os.environ, "LOSSOPT_FIGURES": "live"})
+    if any("interactive_figure(" in src for src in code_sources(notebook)):
+        mimes = {key for cell in notebook.cells for out in cell.get("outputs", [])
+                 for key in out.get("data", {})}
+        assert WIDGET_VIEW in mimes, f"{name}: in Jupyter the sliders should be live ipywidgets"
+
+
+def write_chapter(root, body):
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapter\n")
+    (root / "intro.md").write_text("# Intro\n\nA scratch book.\n")
+    (root / "chapter.md").write_text(
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n"
+        "# Chapter\n\n" + body)
+
+
+def build_scratch(root):
+    result = build_book.build(root=root, output=root / "out", capture_output=True, text=True)
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_a_broken_cell_fails_the_build(scratch_book):
+    write_chapter(scratch_book, "```{code-cell} ipython3\nratio = 1 / 0\n```\n")
+    returncode, log = build_scratch(scratch_book)
+    assert returncode != 0
+    assert "ZeroDivisionError" in log and "chapter.md" in log
+
+
+def test_a_dangling_reference_fails_the_build(scratch_book):
+    write_chapter(scratch_book, "See {ref}`no-such-section` and {doc}`no_such_page`.\n")
+    returncode, log = build_scratch(scratch_book)
+    assert returncode != 0
+    assert "no-such-section" in log and "no_such_page" in log
+
+
+def test_a_bad_slider_description_fails_the_build_naming_it(scratch_book):
+    write_chapter(scratch_book, "```{code-cell} ipython3\n"
+                                "from lossopt.interactive import Slider, interactive_figure\n"
+                                "def draw(fig, lr):\n    fig.subplots()\n"
+                                "interactive_figure(draw, Slider('rate', 0.1, 1.0, 0.1))\n```\n")
+    returncode, log = build_scratch(scratch_book)
+    assert returncode != 0
+    assert "['rate'] match no parameter of draw" in log
+
+
+def test_a_clean_scratch_book_builds(scratch_book):
+    """The three failures above fail for their reason, not because any scratch build fails."""
+    write_chapter(scratch_book, "(sec-ok)=\n## Fine\n\nSee {ref}`sec-ok` and $x^2$.\n\n"
+                                "```{code-cell} ipython3\nprint(1 + 1)\n```\n")
+    returncode, log = build_scratch(scratch_book)
+    assert returncode == 0, log[-3000:]
+    assert (scratch_book / "out" / "_build" / "html" / "_sources" / "chapter.ipynb").is_file()
