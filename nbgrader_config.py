@@ -24,6 +24,9 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
 
+# A test cell deleted from a submission is put back (and judged), never silently skipped.
+c.OverwriteCells.add_missing_cells = True
+
 # The one place that says how a submission runs (issue 5 puts the sandbox here).
 from autograder.sandbox import SandboxedExecute as EXECUTE_SUBMISSION  # noqa: E402
 

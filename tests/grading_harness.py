@@ -279,13 +279,25 @@ def noisy_solution(assignment):
     return notebook
 
 
+def without_test_cells(notebook):
+    """``notebook`` with every autograded test cell deleted."""
+    notebook = copy.deepcopy(notebook)
+    notebook.cells = [c for c in notebook.cells if not (
+        c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+        and not c.metadata["nbgrader"].get("solution"))]
+    return notebook
+
+
 def standard_submissions(assignment):
-    """Solution, release, noisy solution, every wrong/valid variant and every forgery."""
+    """Solution, release, noisy solution, the solution and the release with their test cells
+    deleted, every wrong/valid variant and every forgery."""
     import textwrap
 
     solved = solved_release(assignment)
     submissions = {"solution": solved, "release": release(assignment),
-                   "noisy": noisy_solution(assignment)}
+                   "noisy": noisy_solution(assignment),
+                   "deleted-test-cells": without_test_cells(solved),
+                   "forge-deleted-test-cells": without_test_cells(release(assignment))}
     for variant in variants("wrong_submissions", assignment):
         submissions[f"wrong-{variant.name}"] = replace_functions(solved, variant.code)
     for variant in variants("alternative_submissions", assignment):
@@ -305,7 +317,7 @@ def standard_run(assignment):
 
 # ---------------------------------------------------------------- the tests every assignment gets
 
-def test_cells(assignment, hidden=None):
+def graded_test_cells(assignment, hidden=None):
     """``(grade_id, source)`` of the autograded test cells of the solution notebook."""
     found = []
     for cell in read_notebook("solutions", assignment).cells:
@@ -354,8 +366,12 @@ class AssignmentGradingTests:
         assert self.run.lost("noisy") == set(), {
             gid: self.run.message("noisy", gid) for gid in self.run.lost("noisy")}
 
+    def test_deleted_test_cells_are_put_back_and_judged(self):
+        assert self.run.lost("deleted-test-cells") == set(), {
+            gid: self.run.message("deleted-test-cells", gid) for gid in self.run.lost("deleted-test-cells")}
+
     def test_forgeries_earn_nothing(self):
-        for name in FORGERIES:
+        for name in [*FORGERIES, "forge-deleted-test-cells"]:
             assert self.run.total(name) == 0, (name, self.run.scores[name])
 
     def test_each_wrong_submission_loses_exactly_its_function(self):
@@ -386,12 +402,12 @@ class AssignmentGradingTests:
     def test_every_test_cell_has_a_declared_check(self):
         from autograder.checks import checks_for
         declared = checks_for(self.assignment)
-        cells = {gid for gid, _ in test_cells(self.assignment)}
+        cells = {gid for gid, _ in graded_test_cells(self.assignment)}
         assert cells == set(declared), {"no check": cells - set(declared),
                                         "no cell": set(declared) - cells}
 
     def test_test_cells_open_with_a_check_docstring(self):
-        for grade_id, source in test_cells(self.assignment):
+        for grade_id, source in graded_test_cells(self.assignment):
             assert source.startswith('"""Check that ') and source.splitlines()[0].endswith('"""'), grade_id
 
     def test_visible_cells_agree_with_the_reference_and_the_registry(self, monkeypatch):
@@ -412,7 +428,7 @@ class AssignmentGradingTests:
 
         monkeypatch.setattr(lossopt.checking, "expect_close", recording)
         functions = {name: getattr(reference, name) for name in reference.__all__}
-        for grade_id, source in test_cells(self.assignment, hidden=False):
+        for grade_id, source in graded_test_cells(self.assignment, hidden=False):
             recorded.clear()
             exec(source, {"np": np, **functions})  # fails if an expected value is not the reference's
             declared = [(call.function, call.args, dict(call.kwargs))
@@ -420,7 +436,7 @@ class AssignmentGradingTests:
             assert _same(recorded, declared), (grade_id, recorded, declared)
 
     def test_feedback_shows_no_hidden_test_or_grading_code(self):
-        hidden = {gid for gid, _ in test_cells(self.assignment, hidden=True)}
+        hidden = {gid for gid, _ in graded_test_cells(self.assignment, hidden=True)}
         notebook = self.run.autograded("solution")
         for cell in notebook.cells:
             gid = cell.metadata.get("nbgrader", {}).get("grade_id")
