@@ -1,6 +1,6 @@
 """Grading benchmark: plain ``nbgrader autograde`` vs ``python -m autograder grade``, same set.
 
-    .venv/bin/python benchmarks/grading.py [--per-assignment N] [--jobs J] [ASSIGNMENT ...]
+    .venv/bin/python benchmarks/grading.py [--per-assignment N] [--jobs J] [--rounds R] [ASSIGNMENT ...]
 
 For each assignment (default: every one in solutions/), N submissions (default 8) cycling
 correct, partly wrong, blank and mixed (``tests/submission_mix.py``) are graded twice, each in
@@ -13,8 +13,12 @@ same pipeline, sandbox included:
    collection, autograding, feedback for every student, grades.csv and report.html; it also
    records the assignment in its fresh gradebook, which plain nbgrader got from its set-up).
 
-Prints submissions per minute for both, their ratio, and whether the two gave every student the
-same total. Asserts nothing. Target: ratio >= 2 on a 2-core machine with the sandbox on.
+With ``--rounds R`` the whole comparison runs R times, alternating which of the two goes first,
+so a machine whose load drifts (other jobs starting or ending) does not favour either side; the
+load average is printed before and after. Prints submissions per minute for both, their ratio,
+and whether the two gave every student the same total (hidden checks draw fresh random cases at
+each run, so a submission wrong only on some inputs may differ; each difference is listed).
+Asserts nothing. Target: ratio >= 2 on a 2-core machine with the sandbox on.
 """
 import argparse
 import os
@@ -55,45 +59,65 @@ def totals(course: Path, assignment: str) -> dict:
         return {s.student.id: round(s.score, 6) for s in gradebook.find_assignment(assignment).submissions}
 
 
+def grade_plain(work: Path, assignment: str, source: Path) -> float:
+    course = fresh_course(work / "plain", assignment)
+    log = course / "benchmark.log"
+    run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], course, log)
+    shutil.copytree(source, course / "submitted")
+    seconds, code = run([str(BIN / "nbgrader"), "autograde", assignment], course, log)
+    print(f"    plain nbgrader autograde {seconds:6.1f} s (exit {code})", flush=True)
+    return seconds, course
+
+
+def grade_command(work: Path, assignment: str, source: Path, jobs: int) -> float:
+    course = fresh_course(work / "command", assignment)
+    seconds, code = run([sys.executable, "-m", "autograder", "grade", assignment, str(source),
+                         "--jobs", str(jobs)], course, course / "benchmark.log")
+    print(f"    autograder grade -j {jobs}    {seconds:6.1f} s (exit {code})", flush=True)
+    return seconds, course
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("assignments", nargs="*")
     parser.add_argument("--per-assignment", type=int, default=8)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the course folders (path printed)")
     options = parser.parse_args()
     assignments = options.assignments or sorted(
         p.name for p in (REPO / "solutions").iterdir() if any(p.glob("*.ipynb")))
     work = Path(tempfile.mkdtemp(prefix="grading-benchmark-"))
     print(f"{options.per_assignment} submissions x {len(assignments)} assignments "
-          f"({', '.join(assignments)}), --jobs {options.jobs}, {os.cpu_count()} cores; work in {work}")
-    plain_seconds = command_seconds = 0.0
+          f"({', '.join(assignments)}), --jobs {options.jobs}, {options.rounds} round(s), "
+          f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}; work in {work}")
+    seconds = {"plain": 0.0, "command": 0.0}
     count = 0
-    for assignment in assignments:
-        submissions = submission_mix(assignment, options.per_assignment)
-        count += len(submissions)
-        source = write_submitted(work / assignment / "lms", assignment, submissions)
-
-        plain = fresh_course(work / assignment / "plain", assignment)
-        log = plain / "benchmark.log"
-        run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], plain, log)
-        shutil.copytree(source, plain / "submitted")
-        seconds, code = run([str(BIN / "nbgrader"), "autograde", assignment], plain, log)
-        plain_seconds += seconds
-        print(f"  {assignment}: plain nbgrader autograde {seconds:6.1f} s (exit {code})", flush=True)
-
-        ours = fresh_course(work / assignment / "command", assignment)
-        seconds2, code2 = run([sys.executable, "-m", "autograder", "grade", assignment, str(source),
-                               "--jobs", str(options.jobs)], ours, ours / "benchmark.log")
-        command_seconds += seconds2
-        same = totals(plain, assignment) == totals(ours, assignment)
-        print(f"  {assignment}: autograder grade          {seconds2:6.1f} s (exit {code2}); "
-              f"same totals as plain: {'yes' if same else 'NO'}", flush=True)
-    plain_rate = 60 * count / plain_seconds
-    command_rate = 60 * count / command_seconds
-    print(f"\n{count} submissions")
-    print(f"plain nbgrader autograde : {plain_rate:7.1f} submissions/min ({plain_seconds:.1f} s)")
-    print(f"autograder grade -j {options.jobs}    : {command_rate:7.1f} submissions/min ({command_seconds:.1f} s)")
+    for round_ in range(options.rounds):
+        for assignment in assignments:
+            submissions = submission_mix(assignment, options.per_assignment)
+            count += len(submissions)
+            here = work / f"round{round_}" / assignment
+            source = write_submitted(here / "lms", assignment, submissions)
+            print(f"  round {round_ + 1}, {assignment}:", flush=True)
+            order = ["plain", "command"] if round_ % 2 == 0 else ["command", "plain"]
+            courses = {}
+            for side in order:
+                if side == "plain":
+                    took, courses[side] = grade_plain(here, assignment, source)
+                else:
+                    took, courses[side] = grade_command(here, assignment, source, options.jobs)
+                seconds[side] += took
+            plain_totals, our_totals = totals(courses["plain"], assignment), totals(courses["command"], assignment)
+            differ = {s: (plain_totals.get(s), our_totals.get(s)) for s in set(plain_totals) | set(our_totals)
+                      if plain_totals.get(s) != our_totals.get(s)}
+            print(f"    same totals: {'yes' if not differ else f'NO (student: plain, command) {differ}'}",
+                  flush=True)
+    plain_rate = 60 * count / seconds["plain"]
+    command_rate = 60 * count / seconds["command"]
+    print(f"\n{count} submissions graded by each; load average after: {os.getloadavg()[0]:.1f}")
+    print(f"plain nbgrader autograde : {plain_rate:7.1f} submissions/min ({seconds['plain']:.1f} s)")
+    print(f"autograder grade -j {options.jobs}    : {command_rate:7.1f} submissions/min ({seconds['command']:.1f} s)")
     print(f"ratio                    : {command_rate / plain_rate:.2f}x (target >= 2x)")
     if not options.keep:
         shutil.rmtree(work, ignore_errors=True)

@@ -113,10 +113,16 @@ def test_gradebook_holds_the_same_grades_as_the_csv(graded):
 
 
 def test_feedback_for_every_graded_student_without_hidden_tests(graded):
+    totals = {row["student_id"]: float(row["total"]) for row in read_csv(graded.root)}
+    notebook = nbformat.read(REPO / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    full = sum(c.metadata.nbgrader.get("points", 0) for c in notebook.cells  # written answers too
+               if c.metadata.get("nbgrader", {}).get("grade"))
     for submission in graded.submissions:
         page = graded.root / "feedback" / submission.student / ASSIGNMENT / f"{ASSIGNMENT}.html"
         text = page.read_text()
         assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
+        # each page carries its own student's score (workers reuse one HTML exporter)
+        assert f"Score: {totals[submission.student]:.1f} / {full:.1f}" in text
     assert not (graded.root / "feedback" / "broken999").exists()
 
 

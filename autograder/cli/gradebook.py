@@ -24,7 +24,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, delete, insert, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 LEDGER = Table(
     "autograder_ledger", MetaData(),

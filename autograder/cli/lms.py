@@ -10,6 +10,10 @@ SOURCE is one of:
 - a folder already in nbgrader's layout (``<student>/<assignment>/*.ipynb``), such as the
   course's own ``submitted/``.
 
+A zip's file times are local times without a zone and often the time of the download, not of the
+submission, so no ``timestamp.txt`` is written from them: late penalties need nbgrader's own
+layout (with the ``timestamp.txt`` nbgrader's exchange writes), which is copied as it is.
+
 Archive members are read as bytes and written to paths built only from the validated student id
 and the assignment's own notebook names, so ``../`` names and links in an archive cannot place a
 file anywhere else. Each file that cannot be used is reported with its name and the reason;
