@@ -12,7 +12,8 @@ import numpy as np
 
 from . import Call, Case, Check, cases_from
 from . import casegen as gen
-from .optimizer_rollouts import function_of, gradients, rollout, rollout_cases, single_step
+from .optimizer_rollouts import (function_of, gradients, matrix_shape, rollout, rollout_cases,
+                                 single_step)
 
 W3 = np.array([1.0, -2.0, 0.5])
 G3 = np.array([0.1, -3.0, 0.0])
@@ -31,12 +32,14 @@ VISIBLE = {
 
 
 def _hyper(rng, decay=False):
-    hyper = {"lr": float(10 ** rng.uniform(-3, -0.5)),
+    # lr and weight decay large enough that decay applied after the step (a difference of
+    # lr^2 * weight_decay) shows on every draw
+    hyper = {"lr": float(10 ** rng.uniform(-2, -0.5)),
              "beta1": float(rng.choice([0.6, 0.8, 0.9, 0.95])),
              "beta2": float(rng.choice([0.9, 0.99, 0.999])),
              "eps": float(rng.choice([1e-6, 1e-4, 1e-3]))}
     if decay:
-        hyper["weight_decay"] = float(rng.choice([0.0, 0.01, 0.1, 0.5]))
+        hyper["weight_decay"] = float(rng.choice([0.05, 0.1, 0.5]))
     return hyper
 
 
@@ -45,7 +48,7 @@ def _rollouts(function, decay=False):
 
 
 def _adam_edge_cases(rng):
-    shape = gen.shape(rng, 2, 5)
+    shape = matrix_shape(rng)
     tiny = gradients(rng, shape, scale_range=(1e-6, 1e-4))
     return [
         rollout("adam_step", rng, "adam_step on a 0-d array (a single number), 5 steps",
@@ -64,7 +67,7 @@ def _adam_edge_cases(rng):
 
 def _no_mutation(function, decay=False):
     def cases(rng):
-        shape = gen.shape(rng, 2, 5)
+        shape = matrix_shape(rng)
         hyper = {"lr": 0.01, "eps": 1e-3, **({"weight_decay": 0.1} if decay else {})}
         return [single_step(function, rng, f"{function} from non-zero moments at t=7, shape {shape}",
                             shape=shape, n_state=2, t=7, hyper=hyper)]

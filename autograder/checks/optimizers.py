@@ -14,7 +14,8 @@ import numpy as np
 
 from . import Call, Case, Check, cases_from
 from . import casegen as gen
-from .optimizer_rollouts import function_of, gradients, random_shape, rollout_cases, single_step
+from .optimizer_rollouts import (function_of, gradients, matrix_shape, random_shape, rollout_cases,
+                                 single_step)
 
 FUNCTIONS = ("sgd_step", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step",
              "cosine_annealing", "warmup_cosine", "cosine_warm_restarts", "clip_by_global_norm")
@@ -67,7 +68,7 @@ _NO_MUTATION_HYPER = {"momentum_step": {"lr": 0.01, "beta": 0.9}, "nesterov_step
 
 def _no_mutation(function):
     def cases(rng):
-        shape = gen.shape(rng, 2, 5)
+        shape = matrix_shape(rng)
         return [single_step(function, rng, f"{function} from non-zero state, shape {shape}",
                             shape=shape, n_state=1, hyper=_NO_MUTATION_HYPER[function],
                             squares_last=function in ("adagrad_step", "rmsprop_step"))]
