@@ -237,3 +237,35 @@ def test_config_runs_prepare_execute_judge_with_one_swappable_execute_slot():
     assert [p.__name__ for p in pipeline[3:]] == ["ClearMetadataPreprocessor", "LimitOutput",
                                                   "SaveAutoGrades", "AssignLatePenalties",
                                                   "CheckCellMetadata"]
+
+
+# ------------------------------------------------------------------------- student-side helper
+
+def test_expect_close_reports_call_expected_and_got():
+    from lossopt.checking import expect_close
+
+    def softmax(z):
+        return np.exp(z)
+
+    with pytest.raises(AssertionError) as failure:
+        expect_close(softmax, np.array([[0.0, 1.0]]), expected=np.array([[0.268941, 0.731059]]), rtol=1e-5)
+    message = str(failure.value)
+    assert message.startswith("softmax(z=array([[0., 1.]]))")
+    assert "expected array([[0.268941, 0.731059]])" in message and "got array([[1. , 2.718282]])" in message
+    assert "first difference at index (0, 0)" in message
+
+
+def test_expect_close_reports_shape_and_mutation():
+    from lossopt.checking import expect_close
+
+    def mse_grad(y_pred, y_true):
+        y_pred -= y_true
+        return 2 * y_pred / y_pred.size
+
+    with pytest.raises(AssertionError, match="expected shape \\(2,\\), got shape \\(1, 2\\)"):
+        expect_close(lambda z: z[None, :], np.zeros(2), expected=np.zeros(2))
+    with pytest.raises(AssertionError, match="modified its argument 1 in place"):
+        expect_close(mse_grad, np.array([1.0, 3.0]), np.array([1.0, 1.0]), expected=np.array([0.0, 2.0]))
+    got = expect_close(lambda y_pred, y_true: 2 * (y_pred - y_true) / 2, np.array([1.0, 3.0]),
+                       np.zeros(2), expected=np.array([1.0, 3.0]))
+    assert np.array_equal(got, [1.0, 3.0])
