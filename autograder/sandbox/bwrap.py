@@ -7,7 +7,7 @@ a private ``/tmp``; new pid, ipc, uts and network namespaces (no network at all,
 host's loopback). Not inside: ``solutions/``, ``autograder/``, the gradebook, other submissions,
 the home directory, the environment variables of the grader.
 
-Run as root, bubblewrap keeps real root until the runner drops to ``sandbox_uid`` (root is exempt
+Run as root, bubblewrap keeps real root until the runner drops to a uid of its own (root is exempt
 from the process limit, so the kernel must not be root). Run as another user, bubblewrap makes a
 user namespace and the kernel keeps that user's uid.
 """
@@ -28,7 +28,8 @@ INSTALL_HINT = (
 
 SANDBOX_HOME = "/sandbox"
 RUNNER_MOUNT = "/opt/lossopt-runner"
-NOBODY = 65534
+# uids of kernels graded as root (one per concurrent sandbox); none of them names a user
+SANDBOX_UID_BASE = 200_000
 
 _ETC_FILES = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group",
               "nsswitch.conf", "fonts", "mime.types", "matplotlibrc", "alternatives"]

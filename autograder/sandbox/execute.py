@@ -5,7 +5,9 @@ taken by cell position, each rebuilt field by field from plain JSON types (nothi
 sends is trusted beyond that). A cell that timed out, crashed the kernel or never ran gets an
 ``error`` output saying so; the rest of the notebook is still graded.
 """
+import contextlib
 import copy
+import fcntl
 import json
 import logging
 import os
@@ -196,6 +198,28 @@ def _skip_on_replay(nb):
     return skip
 
 
+@contextlib.contextmanager
+def _uid_slot(base, slots=256):
+    """A uid no other sandbox on this machine uses right now: ``base + n`` for the first free
+    slot ``n``. Graded as root, every kernel would otherwise share one uid, and RLIMIT_NPROC
+    counts per uid: one student's fork bomb would starve a kernel graded in parallel."""
+    folder = os.path.join(tempfile.gettempdir(), "lossopt-sandbox-slots")
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    for slot in range(slots):
+        fd = os.open(os.path.join(folder, f"{slot}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        try:
+            yield base + slot
+        finally:
+            os.close(fd)
+        return
+    raise bw.SandboxUnavailable(f"all {slots} sandbox uids are in use")
+
+
 def _lossopt_dir():
     import lossopt
 
@@ -203,7 +227,7 @@ def _lossopt_dir():
 
 
 def execute_notebook(nb, workdir=None, limits=None, *, unsandboxed=False, read_only=None,
-                     notebook_name=None, sandbox_uid=bw.NOBODY, log=None):
+                     notebook_name=None, sandbox_uid_base=bw.SANDBOX_UID_BASE, log=None):
     """Execute ``nb`` with the submission's files of ``workdir`` in the sandbox.
 
     Parameters
@@ -220,6 +244,9 @@ def execute_notebook(nb, workdir=None, limits=None, *, unsandboxed=False, read_o
         markdown cell saying so, and ``metadata.lossopt_sandbox.sandboxed`` is False.
     read_only : list of str
         Extra host folders the kernel may read (default: the ``lossopt`` package).
+    sandbox_uid_base : int
+        Graded as root, kernels run as uid ``sandbox_uid_base + n``, one free ``n`` per
+        concurrent sandbox.
 
     Returns
     -------
@@ -232,7 +259,13 @@ def execute_notebook(nb, workdir=None, limits=None, *, unsandboxed=False, read_o
     bwrap = None if unsandboxed else bw.check_bwrap()
     read_only = [_lossopt_dir()] if read_only is None else list(read_only)
     as_root = bw.running_as_root() and not unsandboxed
+    with _uid_slot(sandbox_uid_base) if as_root else contextlib.nullcontext(None) as uid:
+        return _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, uid,
+                        log)
 
+
+def _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, sandbox_uid, log):
+    as_root = sandbox_uid is not None
     scratch_root = tempfile.mkdtemp(prefix="lossopt-sandbox-")
     read_fd, write_fd = os.pipe()
     try:

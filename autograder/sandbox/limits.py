@@ -18,7 +18,7 @@ class Limits:
         2048, "Address space of the kernel and each process it starts, in MiB (RLIMIT_AS).")
     max_processes: int = _limit(
         64, "Processes and threads the kernel may run, its own threads included "
-            "(RLIMIT_NPROC; a kernel needs about 40 while it starts).")
+            "(RLIMIT_NPROC; a kernel needs about 20 while it starts).")
     max_file_mb: int = _limit(
         64, "Largest file the student's code may write, in MiB (RLIMIT_FSIZE).")
     tmp_mb: int = _limit(256, "Size of the sandbox's private /tmp, in MiB.")

@@ -10,7 +10,7 @@ import os
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer
 
-from .bwrap import NOBODY
+from .bwrap import SANDBOX_UID_BASE
 from .execute import execute_notebook
 from .limits import Limits, limit_fields
 
@@ -21,8 +21,9 @@ class SandboxedExecute(NbGraderPreprocessor):
     unsandboxed = Bool(
         False, help="Run student code WITHOUT the sandbox (it can then read the solutions and "
                     "the gradebook). Every notebook graded so is flagged.").tag(config=True)
-    sandbox_uid = Integer(
-        NOBODY, help="When grading as root: the uid student code runs as.").tag(config=True)
+    sandbox_uid_base = Integer(
+        SANDBOX_UID_BASE, help="When grading as root: student code runs as uid "
+                               "sandbox_uid_base + n, one n per concurrent sandbox.").tag(config=True)
 
     for _name, _default, _help in limit_fields():
         locals()[_name] = Integer(_default, help=_help).tag(config=True)
@@ -40,7 +41,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         executed = execute_notebook(
             nb, workdir, self.limits(), unsandboxed=self.unsandboxed,
             notebook_name=notebook_name + ".ipynb" if notebook_name else None,
-            sandbox_uid=self.sandbox_uid, log=self.log)
+            sandbox_uid_base=self.sandbox_uid_base, log=self.log)
         for event in executed.metadata.get("lossopt_sandbox", {}).get("events", []):
             if event.get("event") not in ("done",):
                 self.log.warning("sandbox %s: %s", os.path.basename(workdir or "?"), event)

@@ -1,0 +1,85 @@
+"""What students see in their feedback: a score per function on top, their own notebook with each
+visible check's verdict (expected vs got), and nothing of the hidden tests or the solutions.
+
+nbgrader's ``generate_feedback`` renders the autograded notebook as it is. By then
+``JudgeChecks`` has replaced every judged test cell's outputs with its verdict and every hidden
+test cell's source with a neutral line, and solution cells hold the student's own code. Two gaps
+remain, closed here by :class:`FeedbackForStudents` (a preprocessor for
+``GenerateFeedback.preprocessors``, after ``GetGrades``):
+
+- a test cell nbgrader did not judge (one a student re-flagged as a solution cell and nbgrader
+  kept so) still carries its hidden-test source: every ``BEGIN HIDDEN TESTS`` region is cut;
+- the scores are spread over many test cells: a table of points per function is put on top.
+"""
+import re
+
+from nbformat.v4 import new_markdown_cell
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?",
+                           re.MULTILINE | re.DOTALL)
+HIDDEN_LINE = "# hidden test: judged by the grader"
+SUMMARY_MARKER = "lossopt_feedback_summary"
+
+
+def strip_hidden_tests(source):
+    """``source`` with every hidden-test region replaced by one neutral line."""
+    stripped = HIDDEN_REGION.sub(HIDDEN_LINE + "\n", source)
+    if "BEGIN HIDDEN TESTS" in stripped:  # an unterminated region: cut to the end
+        stripped = stripped[:stripped.index("BEGIN HIDDEN TESTS")].rsplit("\n", 1)[0]
+        stripped += "\n" + HIDDEN_LINE
+    return stripped
+
+
+def function_of(grade_id):
+    """The function a grade id ``<function>_<check>`` is about."""
+    return grade_id.rsplit("_", 1)[0] if "_" in grade_id else grade_id
+
+
+def score_table(notebook):
+    """Rows (part, score or None, max score, checks passed, checks) of the graded cells, in
+    notebook order; written answers are one row each, graded by hand (score None until then)."""
+    rows = {}
+    for cell in notebook.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if not meta.get("grade") or "grade_id" not in meta:
+            continue
+        manual = bool(meta.get("solution")) or cell.cell_type != "code"
+        part = f"written answer ({meta['grade_id']})" if manual else function_of(meta["grade_id"])
+        score, points = meta.get("score"), float(meta.get("points", 0) or 0)
+        row = rows.setdefault(part, [0.0, 0.0, 0, 0, manual])
+        row[0] = None if score is None or row[0] is None else row[0] + float(score)
+        row[1] += points
+        row[2] += int(score is not None and float(score) >= points > 0)
+        row[3] += 1
+    return [(part, *values) for part, values in rows.items()]
+
+
+def summary_markdown(rows, total=None, maximum=None):
+    lines = ["**Your score per function**", "", "| part | points | checks passed |",
+             "| --- | --- | --- |"]
+    for part, score, points, passed, checks, manual in rows:
+        shown = "to be graded by hand" if score is None else f"{score:g} / {points:g}"
+        lines.append(f"| `{part}` | {shown} | {'-' if manual else f'{passed} of {checks}'} |")
+    if total is not None:
+        lines += ["", f"Total: **{total:g} / {maximum:g}**."]
+    lines += ["", "Each check's message (what was expected, what your code gave) is shown under "
+                  "its test cell below. Hidden checks ran on inputs drawn when your notebook was "
+                  "graded."]
+    return "\n".join(lines)
+
+
+class FeedbackForStudents(NbGraderPreprocessor):
+    """Cut hidden-test text and put a score-per-function table on top (run after GetGrades)."""
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            if "BEGIN HIDDEN TESTS" in cell.get("source", ""):
+                cell.source = strip_hidden_tests(cell.source)
+        nb.cells = [c for c in nb.cells if not c.get("metadata", {}).get(SUMMARY_MARKER)]
+        grades = resources.get("nbgrader", {})
+        summary = new_markdown_cell(summary_markdown(
+            score_table(nb), grades.get("score"), grades.get("max_score")))
+        summary.metadata[SUMMARY_MARKER] = True
+        nb.cells.insert(0, summary)
+        return nb, resources
