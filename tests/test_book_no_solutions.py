@@ -72,6 +72,9 @@ def test_no_block_appears_in_the_book(built_book, notebook, grade_id, kind, line
     # the notebooks readers download: chapters (_sources) and released assignments (_downloads)
     pages.update({p.relative_to(built_book.html): notebook_text(p)
                   for p in built_book.html.rglob("*.ipynb")})
+    # the page sources the download menu also offers (.md)
+    pages.update({p.relative_to(built_book.html): "\n".join(significant(p.read_text().splitlines()))
+                  for p in built_book.html.rglob("*.md")})
     windows = ["\n".join(lines[i:i + WINDOW]) for i in range(max(1, len(lines) - WINDOW + 1))]
     leaks = [f"{page}: {w!r}" for page, text in pages.items() for w in windows if w in text]
     assert leaks == [], f"the {kind} of {notebook} cell {grade_id} appears in the built book"
