@@ -144,9 +144,10 @@ def _compare_numbers(expected, got, rtol, atol, where):
         return f"{where}: expected {short(expected.item())}, got {short(got.item())}"
     bad = np.argwhere(~close)
     first = tuple(int(i) for i in bad[0])
-    return (f"{where}: expected {short(expected)}, got {short(got)} "
-            f"({len(bad)} of {expected.size} entries differ; at index {first}: expected "
-            f"{float(expected[first])!r}, got {float(got[first])!r})")
+    # The first differing entry leads: it stays readable when the arrays are long.
+    return (f"{where}: at index {first} expected {float(expected[first])!r}, got "
+            f"{float(got[first])!r} ({len(bad)} of {expected.size} entries differ); "
+            f"expected {short(expected, 160)}, got {short(got, 160)}")
 
 
 def _kind(value):
