@@ -142,12 +142,13 @@ def bwrap_command(bwrap, scratch, runner_dir, read_only, limits, env):
     args += ["--ro-bind", "/usr", "/usr"] + _root_link_args()
     for name in _ETC_FILES:
         args += ["--ro-bind-try", "/etc/" + name, "/etc/" + name]
+    # /tmp first: a later tmpfs would hide a Python or a course checkout that lives under /tmp
+    args += ["--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", str(int(limits.tmp_mb) * 2**20), "--tmpfs", "/tmp"]
     mounted = python_roots() + _outermost(read_only)
     for path in mounted:
         args += ["--ro-bind", path, path]
-    args += ["--proc", "/proc", "--dev", "/dev",
-             "--perms", "1777", "--size", str(int(limits.tmp_mb) * 2**20), "--tmpfs", "/tmp",
-             "--bind", scratch, SANDBOX_HOME,
+    args += ["--bind", scratch, SANDBOX_HOME,
              "--ro-bind", runner_dir, RUNNER_MOUNT]
     # bwrap (as root) creates the folders leading to a mount point as 0700; the sandbox user
     # must traverse them
