@@ -7,11 +7,12 @@ correct, partly wrong, blank and mixed (``tests/submission_mix.py``) are graded 
 a fresh copy of the course (``nbgrader_config.py`` + that assignment's source), so both use the
 same pipeline, sandbox included:
 
-1. plain: ``nbgrader generate_assignment`` (set-up, not timed), then ``nbgrader autograde``
-   (timed): nbgrader's one-at-a-time loop;
+1. plain: ``nbgrader autograde`` (timed): nbgrader's one-at-a-time loop;
 2. command: ``python -m autograder grade ASSIGNMENT submitted-folder --jobs J`` (timed whole:
-   collection, autograding, feedback for every student, grades.csv and report.html; it also
-   records the assignment in its fresh gradebook, which plain nbgrader got from its set-up).
+   collection, autograding, feedback for every student, grades.csv and report.html).
+
+Both courses get the same untimed set-up first, the instructor's release step
+(``nbgrader generate_assignment``, which records the assignment in the gradebook).
 
 With ``--rounds R`` the whole comparison runs R times, alternating which of the two goes first,
 so a machine whose load drifts (other jobs starting or ending) does not favour either side; the
@@ -71,6 +72,7 @@ def grade_plain(work: Path, assignment: str, source: Path) -> float:
 
 def grade_command(work: Path, assignment: str, source: Path, jobs: int) -> float:
     course = fresh_course(work / "command", assignment)
+    run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], course, course / "benchmark.log")
     seconds, code = run([sys.executable, "-m", "autograder", "grade", assignment, str(source),
                          "--jobs", str(jobs)], course, course / "benchmark.log")
     print(f"    autograder grade -j {jobs}    {seconds:6.1f} s (exit {code})", flush=True)
