@@ -159,8 +159,12 @@ def restore_graded_cells(notebook, release):
         matched[grade_id] = cell
 
     for cell in orphans:
-        problems.append(f"cell with grade id {_grade_id(cell)!r} is not (or no longer) part of "
-                        "the assignment; it runs but is not graded")
+        if _grade_id(cell) in by_id:
+            problems.append(f"a second cell with grade id '{_grade_id(cell)}' (a copy) runs, but "
+                            "only the first one is graded")
+        else:
+            problems.append(f"cell with grade id {_grade_id(cell)!r} is not part of the "
+                            "assignment; it runs but is not graded")
         del cell.metadata["nbgrader"]
 
     for grade_id, cell in matched.items():
@@ -255,3 +259,30 @@ def normalize_submitted(course_root, assignment, release_folder="exercises"):
             if path.is_file() and not path.is_symlink():
                 results[(folder.parent.name, name)] = normalize_submission(path, release_path)
     return results
+
+
+def main(argv=None):
+    """``python -m autograder.submissions ASSIGNMENT [--course DIR]``: normalize the course's
+    ``submitted/*/ASSIGNMENT`` notebooks before ``nbgrader autograde`` (after ``nbgrader
+    collect`` or ``zip_collect``); prints what changed, per student."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m autograder.submissions",
+                                     description=main.__doc__.splitlines()[0])
+    parser.add_argument("assignment")
+    parser.add_argument("--course", default=".", help="course root (default: this folder)")
+    args = parser.parse_args(argv)
+    results = normalize_submitted(args.course, args.assignment)
+    if not results:
+        print(f"no submitted notebooks of {args.assignment} under {Path(args.course).resolve()}")
+    for (student, name), result in results.items():
+        state = "unreadable, graded as empty" if not result.readable else (
+            f"{len(result.problems)} change(s)" if result.problems else "ok")
+        print(f"{student}/{name}: {state}")
+        for problem in result.problems:
+            print(f"    - {problem}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

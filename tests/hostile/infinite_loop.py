@@ -1,12 +1,12 @@
-"""mse_sigmoid_grad never returns, and swallows the interrupt that would stop it.
+"""cross_entropy_grad never returns, and swallows the interrupt that would stop it.
 
 base: solution
 splice: replace
-loses: mse_sigmoid_grad_values mse_sigmoid_grad_hidden
+loses: cross_entropy_grad_values cross_entropy_grad_hidden
 """
 
 
-def mse_sigmoid_grad(z, y):
+def cross_entropy_grad(z, labels, label_smoothing=0.0):
     while True:
         try:
             pass

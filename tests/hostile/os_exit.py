@@ -1,11 +1,11 @@
-"""mse_sigmoid_grad kills the kernel with os._exit.
+"""cross_entropy_grad kills the kernel with os._exit.
 
 base: solution
 splice: replace
-loses: mse_sigmoid_grad_values mse_sigmoid_grad_hidden
+loses: cross_entropy_grad_values cross_entropy_grad_hidden
 """
 import os
 
 
-def mse_sigmoid_grad(z, y):
+def cross_entropy_grad(z, labels, label_smoothing=0.0):
     os._exit(0)
