@@ -85,6 +85,9 @@ def nbgrader(args, cwd, log_path):
                            f"log: {Path(log_path).read_text()[-4000:]}")
 
 
+_GENERATED = {}  # assignment -> a release generated in this session from the current source
+
+
 def make_course(assignment, root=None):
     """A private course folder holding the config and the assignment's source, release generated."""
     root = Path(root or tempfile.mkdtemp(prefix=f"grading-{assignment}-"))
@@ -92,7 +95,17 @@ def make_course(assignment, root=None):
     shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
     shutil.copytree(REPO / "solutions" / assignment, root / "solutions" / assignment)
     nbgrader(["generate_assignment", assignment, "--force"], root, root / "nbgrader.log")
+    _GENERATED[assignment] = (root / "exercises" / assignment / f"{assignment}.ipynb").read_text()
     return root
+
+
+def fresh_release(assignment):
+    """Text of the release `nbgrader generate_assignment` makes now (reused within a session)."""
+    if assignment not in _GENERATED:
+        root = Path(tempfile.mkdtemp(prefix=f"release-{assignment}-"))
+        atexit.register(shutil.rmtree, root, True)
+        make_course(assignment, root)
+    return _GENERATED[assignment]
 
 
 def grade(assignment, submissions, root=None, extra_args=()):
