@@ -10,10 +10,14 @@ grading time, the notebook executes, and ``JudgeChecks`` compares those results 
 """
 import os
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, LimitOutput,
+import functools
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades, LimitOutput,
                                     SaveAutoGrades)
 
+from autograder import submissions
+from autograder.feedback import FeedbackForStudents
 from autograder.preprocessors import JudgeChecks, PrepareChecks
 
 c = get_config()  # noqa: F821  (injected by traitlets when nbgrader loads this file)
@@ -40,3 +44,13 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties,
     CheckCellMetadata,
 ]
+
+# Before nbgrader reads a submission: malformed JSON, another nbformat minor version, non-UTF-8
+# text, renamed/duplicated/deleted graded cells and edited metadata are put right (originals kept
+# as *.original, a "Grading notes" cell tells the student), instead of failing that student.
+c.Autograde.pre_convert_hook = functools.partial(
+    submissions.pre_convert_hook,
+    release_root=os.path.join(c.CourseDirectory.root, c.CourseDirectory.release_directory))
+
+# Feedback: the score of every function on top; never the text of hidden tests.
+c.GenerateFeedback.preprocessors = [GetGrades, FeedbackForStudents, CSSHTMLHeaderPreprocessor]

@@ -286,3 +286,16 @@ def main(argv=None):
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def pre_convert_hook(assignment, student, notebooks, release_root, **_):
+    """nbgrader ``Autograde.pre_convert_hook``: normalize a student's submitted notebooks in place
+    (originals kept) before nbgrader reads them, so plain ``nbgrader autograde`` grades a malformed,
+    re-encoded or re-labelled notebook instead of failing the student.
+
+    ``release_root`` is the course's release folder (bound in ``nbgrader_config.py``).
+    """
+    for path in notebooks:
+        release_path = Path(release_root) / assignment / Path(path).name
+        if release_path.is_file() and Path(path).is_file() and not Path(path).is_symlink():
+            normalize_submission(path, release_path)
