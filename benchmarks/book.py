@@ -16,15 +16,11 @@
 Targets: rebuild < 15 s, every page < 3 MB, median slider update < 50 ms.
 """
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import os
-import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -33,10 +29,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import build_book  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from browser import launch, serve  # noqa: E402
 UPDATES = 30
 
 RECORD = '''
@@ -75,31 +68,25 @@ def page_weights(html):
     """{page: (bytes, gzip bytes)} for every page, from what chromium actually fetched."""
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     weights = {}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for path in sorted(html.rglob("*.html")):
-                page_name = str(path.relative_to(html))
-                fetched = set()
-                page = browser.new_page()
-                page.on("requestfinished", lambda request: fetched.add(request.url))
-                page.goto(base + page_name, wait_until="networkidle")
-                page.wait_for_timeout(500)  # MathJax fetches its fonts after typesetting
-                page.close()
-                files = {html / url[len(base):].split("?")[0].split("#")[0]
-                         for url in fetched if url.startswith(base)}
-                raw = sum(f.stat().st_size for f in files if f.is_file())
-                packed = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files if f.is_file())
-                weights[page_name] = (raw, packed)
-            browser.close()
-    finally:
-        httpd.shutdown()
+    with serve(html) as base, sync_playwright() as playwright:
+        browser = launch(playwright)
+        for path in sorted(html.rglob("*.html")):
+            page_name = str(path.relative_to(html))
+            if page_name.startswith("_static/"):
+                continue
+            fetched = set()
+            page = browser.new_page()
+            page.on("requestfinished", lambda request: fetched.add(request.url))
+            page.goto(base + page_name, wait_until="networkidle")
+            page.wait_for_timeout(500)  # MathJax fetches its fonts after typesetting
+            page.close()
+            files = {html / url[len(base):].split("?")[0].split("#")[0]
+                     for url in fetched if url.startswith(base)}
+            raw = sum(f.stat().st_size for f in files if f.is_file())
+            packed = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files if f.is_file())
+            weights[page_name] = (raw, packed)
+        browser.close()
     return weights
 
 
@@ -107,13 +94,13 @@ def slider_speeds():
     """[(chapter, figure result)] for every interactive figure, measured in a live kernel."""
     import jupytext
     import nbformat
-    from conftest import toc_files
+    from conftest import source_of, toc_files
     from nbclient import NotebookClient
 
     results = []
     for name in toc_files():
-        source = ROOT / f"{name}.md"
-        if "interactive_figure(" not in source.read_text():
+        source = source_of(name)
+        if source.suffix != ".md" or "interactive_figure(" not in source.read_text():
             continue
         notebook = jupytext.read(source)
         notebook.cells.insert(0, nbformat.v4.new_code_cell(RECORD))

@@ -31,6 +31,15 @@ def toc_files():
     return files
 
 
+def source_of(name):
+    """The source file of a _toc.yml entry: a MyST Markdown chapter or a notebook."""
+    for suffix in (".md", ".ipynb"):
+        path = ROOT / f"{name}{suffix}"
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"_toc.yml names {name!r}, but neither {name}.md nor {name}.ipynb exists")
+
+
 @dataclass
 class BuiltBook:
     returncode: int

@@ -8,18 +8,24 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import ROOT, build_book, toc_files
+from conftest import ROOT, build_book, source_of, toc_files
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def chapter_notebooks():
-    """(toc file, notebook) for every document that is a notebook (has a kernelspec)."""
+    """(toc file, notebook) for every chapter: a MyST Markdown notebook (has a kernelspec).
+
+    Notebooks the book shows as they are (.ipynb, e.g. released exercises) are not chapters:
+    their page offers the file itself.
+    """
     found = []
     for name in toc_files():
-        notebook = jupytext.read(ROOT / f"{name}.md")
-        if "kernelspec" in notebook.metadata:
-            found.append((name, notebook))
+        source = source_of(name)
+        if source.suffix == ".md":
+            notebook = jupytext.read(source)
+            if "kernelspec" in notebook.metadata:
+                found.append((name, notebook))
     return found
 
 
@@ -94,6 +100,15 @@ def test_chapter_downloads_as_a_notebook_that_runs(built_book, name, tmp_path):
         mimes = {key for cell in notebook.cells for out in cell.get("outputs", [])
                  for key in out.get("data", {})}
         assert WIDGET_VIEW in mimes, f"{name}: in Jupyter the sliders should be live ipywidgets"
+
+
+def test_a_rebuild_with_no_change_runs_no_notebook(built_book):
+    """Execution is cached: building the same sources again executes nothing."""
+    output = built_book.html.parent.parent
+    result = build_book.build(output=output, capture_output=True, text=True)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-3000:]
+    assert "Executing notebook" not in log
 
 
 def write_chapter(root, body):
