@@ -21,4 +21,4 @@ class TestAdam(AssignmentGradingTests, RegistryReplayTests):
 
     def test_hidden_failure_names_the_rollout_step(self):
         message = self.run.message("wrong-t_off_by_one", "adam_step_rollout")
-        assert message.startswith("step 1 of ") and "zero moments" in message
+        assert message.startswith("step 1 of ") and "from zero state" in message

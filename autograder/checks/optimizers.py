@@ -14,7 +14,7 @@ import numpy as np
 
 from . import Call, Case, Check, cases_from
 from . import casegen as gen
-from .optimizer_rollouts import (function_of, gradients, matrix_shape, random_shape, rollout_cases,
+from .optimizer_rollouts import (function_of, gradients, matrix_shape, rollout_cases,
                                  single_step)
 
 FUNCTIONS = ("sgd_step", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step",
@@ -76,10 +76,12 @@ def _no_mutation(function):
 
 
 def _sgd_cases(rng):
-    shape = random_shape(rng)
+    shape = matrix_shape(rng)
     lr = float(10 ** rng.uniform(-3, 0))
-    return [Case(f"sgd_step with lr = {lr:.3g} on parameters of shape {shape}",
+    return [Case(f"sgd_step with lr = {lr:.3g} on parameters of shape {shape}, some gradients zero",
                  [Call("sgd_step", (gen.reals(rng, shape), gradients(rng, shape, zero_fraction=0.2), lr))]),
+            Case("sgd_step on a 0-d array (a single number)",
+                 [Call("sgd_step", (gen.reals(rng, ()), gradients(rng, ()), lr))]),
             Case("sgd_step with an all-zero gradient", [Call("sgd_step", (gen.reals(rng, (3, 2)), np.zeros((3, 2)), 0.1))]),
             Case("sgd_step with lr = 0", [Call("sgd_step", (gen.reals(rng, (5,)), gen.reals(rng, (5,)), 0.0))])]
 
