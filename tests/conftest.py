@@ -2,6 +2,7 @@
 import os
 import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,19 +49,23 @@ class BuiltBook:
 
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory):
+def built_book():
     """The book built from this checkout into a fresh folder (a clean build, cache included).
 
     The repository's own ``_build`` is left alone, so a developer's ``make book`` and a test
-    run never write into each other's output. ``LOSSOPT_TEST_BUILD=DIR`` builds into ``DIR``
-    instead and keeps it: a second run there takes its notebooks from the execution cache.
+    run never write into each other's output. The folder is not under pytest's basetemp, which
+    another pytest run on the same machine may prune while this session still reads it.
+    ``LOSSOPT_TEST_BUILD=DIR`` builds into ``DIR`` instead and keeps it: a second run there
+    takes its notebooks from the execution cache.
     """
     kept = os.environ.get("LOSSOPT_TEST_BUILD")
-    output = Path(kept) if kept else tmp_path_factory.mktemp("book")
+    output = Path(kept) if kept else Path(tempfile.mkdtemp(prefix="lossopt-book-"))
     result = build_book.build(output=output, capture_output=True, text=True)
     log = result.stdout + result.stderr
     (output / "build.log").write_text(log)
-    return BuiltBook(result.returncode, log, output / "_build" / "html")
+    yield BuiltBook(result.returncode, log, output / "_build" / "html")
+    if not kept:
+        shutil.rmtree(output, ignore_errors=True)
 
 
 @pytest.fixture
