@@ -1,6 +1,6 @@
 """The instructor's grading command end to end: ``python -m autograder grade`` on an LMS zip.
 
-One run over a small class (correct, wrong, blank, mixed, a malformed notebook, a stray file)
+One run over a small class (correct, wrong, blank, mixed, a notebook that is not JSON, a stray file)
 with two parallel jobs, read back from what an instructor gets: the summary, the progress lines,
 grades.csv, the feedback files, report.html, the gradebook; then re-runs.
 """
@@ -64,9 +64,11 @@ def test_summary_names_graded_failed_with_reasons_and_statistics(graded):
     out = graded.run.stdout
     assert graded.run.returncode == 1, graded.run.stderr[-3000:]  # failures are signalled
     assert "5 submissions collected" in out and "1 files rejected" in out
-    assert "Graded 4, unchanged 0, failed 2." in out
-    assert "FAILED broken999: nbformat.reader.NotJSONError" in out
+    assert "Graded 5, unchanged 0, failed 1." in out
     assert "FAILED readme.txt: does not match the file-name pattern" in out
+    # a notebook that is not JSON is graded as the empty release (0 points), with the reason
+    assert "Read with problems" in out
+    assert f"broken999: {ASSIGNMENT}.ipynb is not a valid notebook file (JSON error" in out
     assert "mean " in out and "median " in out
 
 
@@ -87,7 +89,8 @@ def test_grades_csv_one_row_per_student_one_column_per_function(graded):
     points = autograded_points()
     full = sum(points.values())
     by_student = {row["student_id"]: row for row in rows}
-    assert set(by_student) == {s.student for s in graded.submissions}
+    assert set(by_student) == {s.student for s in graded.submissions} | {"broken999"}
+    assert float(by_student["broken999"]["total"]) == 0
     for submission in graded.submissions:
         row = by_student[submission.student]
         total = float(row["total"])
@@ -123,7 +126,8 @@ def test_feedback_for_every_graded_student_without_hidden_tests(graded):
         assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
         # each page carries its own student's score (workers reuse one HTML exporter)
         assert f"Score: {totals[submission.student]:.1f} / {full:.1f}" in text
-    assert not (graded.root / "feedback" / "broken999").exists()
+    broken = (graded.root / "feedback" / "broken999" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "is not a valid notebook file" in broken  # the student is told why they got 0
 
 
 def test_report_has_inline_pictures_and_every_function(graded):
@@ -132,7 +136,8 @@ def test_report_has_inline_pictures_and_every_function(graded):
     assert "http://" not in html and "https://" not in html and "<script" not in html
     for function in list(read_csv(graded.root)[0])[1:-1]:
         assert f"<td>{function}</td>" in html
-    assert "broken999" in html and "NotJSONError" in html
+    assert "readme.txt" in html and "does not match the file-name pattern" in html
+    assert "Read with problems" in html and "broken999" in html
 
 
 def test_status_lists_who_submitted_and_who_is_graded(graded):
@@ -141,14 +146,13 @@ def test_status_lists_who_submitted_and_who_is_graded(graded):
     lines = {line.split()[0]: line for line in run.stdout.splitlines()[1:] if line.strip()}
     for submission in graded.submissions:
         assert " graded " in lines[submission.student]
-    assert " failed " in lines["broken999"] and "NotJSONError" in lines["broken999"]
+    assert " graded " in lines["broken999"] and "0/" in lines["broken999"]
 
 
 def test_rerun_grades_only_new_or_changed_submissions(graded):
     before = read_csv(graded.root)
     again = autograder("grade", ASSIGNMENT, str(graded.archive), cwd=graded.root)
-    # the broken notebook is tried again (it failed); the four graded ones are kept
-    assert "1 to grade (4 unchanged since graded)" in again.stdout
+    assert "0 to grade (5 unchanged since graded)" in again.stdout
     assert read_csv(graded.root) == before
 
     # one student uploads a new version: only that one is graded
@@ -162,7 +166,7 @@ def test_rerun_grades_only_new_or_changed_submissions(graded):
                 data = nbformat.writes(correct.notebook).encode()
             new.writestr(info, data)
     third = autograder("grade", ASSIGNMENT, str(changed), cwd=graded.root)
-    assert "2 to grade (3 unchanged since graded)" in third.stdout
+    assert "1 to grade (4 unchanged since graded)" in third.stdout
     rows = {row["student_id"]: row for row in read_csv(graded.root)}
     assert rows[blank.student]["total"] == rows[correct.student]["total"]
 

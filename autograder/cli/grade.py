@@ -21,7 +21,7 @@ from .export import read_table, write_csv
 from .lms import DEFAULT_PATTERN, collect
 from .parallel import default_jobs, run_parallel
 from .progress import Progress
-from .release import add_to_gradebook
+from .release import add_to_gradebook, generate
 from .report import write_report
 
 
@@ -81,8 +81,12 @@ def sandbox_overrides(course: Course, unsandboxed: bool) -> dict:
 
 
 def _is_current(course: Course, master, assignment: str, student: str, entry, digest: str) -> bool:
-    """Graded before, from these very bytes and tests, and its grades and feedback still exist."""
-    if entry is None or entry.status != "graded" or entry.content_hash != digest:
+    """Graded before, from these very bytes and tests, and its grades and feedback still exist.
+
+    The ledger keeps two hashes: of the files as collected and as graded (after
+    ``normalize`` rewrote them), so both a re-collected LMS download (raw bytes again) and a
+    course's own ``submitted/`` graded in place (normalized bytes) are recognised."""
+    if entry is None or entry.status != "graded" or digest not in entry.content_hash.split(":"):
         return False
     if not (course.folder("feedback") / student / assignment).is_dir():
         return False
@@ -122,6 +126,36 @@ def ensure_assignment(course: Course, master, assignment: str, source_notebooks,
         time.sleep(1)
 
 
+def release_notebooks(course: Course, assignment: str, source_notebooks, scratch: Path) -> Path:
+    """The folder of the notebooks students were given: ``exercises/<assignment>/`` when it is
+    there, else generated afresh into ``scratch`` (with a gradebook of its own: no contention)."""
+    released = course.folder("release") / assignment
+    if all((released / notebook.name).is_file() for notebook in source_notebooks):
+        return released
+    generate(course, assignment, release_directory=str(scratch / "release"),
+             db_url="sqlite:///" + str(scratch / "release.sqlite"))
+    return scratch / "release" / assignment
+
+
+def normalize(course: Course, assignment: str, students: list[str], released: Path) -> dict[str, list[str]]:
+    """Put each collected notebook in gradable form before nbgrader reads it (adapter to
+    ``autograder.submissions``, issue 5: not JSON, not UTF-8, another nbformat version, renamed,
+    deleted or re-flagged graded cells); ``{student: [what was changed]}``. A notebook it cannot
+    read at all is graded as the empty release, with a note in its feedback, not dropped."""
+    from autograder.submissions import normalize_submission
+
+    notes: dict[str, list[str]] = {}
+    for student in students:
+        folder = course.folder("submitted") / student / assignment
+        for release in sorted(released.glob("*.ipynb")):
+            path = folder / release.name
+            if path.is_file() and not path.is_symlink():
+                problems = normalize_submission(path, release).problems
+                if problems:
+                    notes.setdefault(student, []).extend(problems)
+    return notes
+
+
 def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bool = False,
           pattern: str | None = None, unsandboxed: bool = False, out=sys.stdout,
           progress_stream=None) -> dict:
@@ -133,59 +167,69 @@ def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bo
     warnings: dict[str, str] = {}
     scores: dict[str, float] = {}
     grades_folder = course.grades_folder(assignment)
+    scratch_folder = tempfile.TemporaryDirectory(prefix="autograder-grade-")
+    scratch = scratch_folder.name
     master = gb.open_gradebook(course.db_url, course.course_id)
     try:
         ensure_assignment(course, master, assignment, source_notebooks)
         ledger = gb.read_ledger(master, assignment)
         submitted = course.folder("submitted")
-        digests = {s: gb.content_hash(submitted / s / assignment, source_notebooks) for s in collection.students}
+
+        def digest(student):
+            return gb.content_hash(submitted / student / assignment, source_notebooks)
+
+        collected = {s: digest(s) for s in collection.students}
         to_grade = [s for s in collection.students
-                    if force or not _is_current(course, master, assignment, s, ledger.get(s), digests[s])]
+                    if force or not _is_current(course, master, assignment, s, ledger.get(s), collected[s])]
         unchanged = [s for s in collection.students if s not in to_grade]
+        notes = normalize(course, assignment, to_grade,
+                          release_notebooks(course, assignment, source_notebooks, Path(scratch))) if to_grade else {}
+        digests = {s: f"{collected[s]}:{digest(s)}" for s in to_grade}
         print(f"{assignment}: {len(collection.students)} submissions collected from {source}, "
               f"{len(to_grade)} to grade ({len(unchanged)} unchanged since graded), "
               f"{len(collection.rejected)} files rejected; {jobs} jobs", file=out, flush=True)
-        with tempfile.TemporaryDirectory(prefix="autograder-grade-") as scratch:
-            template = Path(scratch) / "template.sqlite"
-            gb.build_template(master, assignment, template)
-            tasks = [{"root": str(course.root), "assignment": assignment, "student": s,
-                      "template": str(template), "workdir": scratch,
-                      "prior": gb.prior_grading(master, assignment, s), "config": worker_config,
-                      "log_path": str(grades_folder / "logs" / f"{s}.log")} for s in to_grade]
-            progress = Progress(len(tasks), stream=progress_stream)
-            master.db.commit()
-            master.engine.dispose()  # workers are forked: none may inherit a live connection
+        template = Path(scratch) / "template.sqlite"
+        gb.build_template(master, assignment, template)
+        tasks = [{"root": str(course.root), "assignment": assignment, "student": s,
+                  "template": str(template), "workdir": scratch,
+                  "prior": gb.prior_grading(master, assignment, s), "config": worker_config,
+                  "log_path": str(grades_folder / "logs" / f"{s}.log")} for s in to_grade]
+        progress = Progress(len(tasks), stream=progress_stream)
+        master.db.commit()
+        master.engine.dispose()  # workers are forked: none may inherit a live connection
 
-            def on_result(outcome: dict) -> None:
-                student = outcome["student"]
-                if outcome["ok"]:
-                    try:
-                        gb.merge_result(master, assignment, student, outcome["result"], digests[student])
-                    except Exception as error:  # the grade exists only in this run's memory
-                        outcome = {"ok": False, "reason": f"could not save the grades: {error}"}
-                if outcome["ok"]:
-                    result = outcome["result"]
-                    scores[student] = result["score"]
-                    if outcome.get("warning"):
-                        warnings[student] = outcome["warning"]
-                    message = f"{student}: {result['score']:g}/{result['max_score']:g}"
-                else:
-                    failures[student] = outcome["reason"]
-                    try:
-                        gb.record_failure(master, assignment, student, digests[student], outcome["reason"])
-                    except Exception:
-                        pass  # the summary still names it; the ledger only speeds up re-runs
-                    message = f"{student}: FAILED, {outcome['reason']}"
-                progress.advance(message)
+        def on_result(outcome: dict) -> None:
+            student = outcome["student"]
+            if outcome["ok"]:
+                try:
+                    gb.merge_result(master, assignment, student, outcome["result"], digests[student])
+                except Exception as error:  # the grade exists only in this run's memory
+                    outcome = {"ok": False, "reason": f"could not save the grades: {error}"}
+            if outcome["ok"]:
+                result = outcome["result"]
+                scores[student] = result["score"]
+                if outcome.get("warning"):
+                    warnings[student] = outcome["warning"]
+                message = f"{student}: {result['score']:g}/{result['max_score']:g}"
+            else:
+                failures[student] = outcome["reason"]
+                try:
+                    gb.record_failure(master, assignment, student, digests[student], outcome["reason"])
+                except Exception:
+                    pass  # the summary still names it; the ledger only speeds up re-runs
+                message = f"{student}: FAILED, {outcome['reason']}"
+            progress.advance(message)
 
-            run_parallel(tasks, jobs, on_result)
+        run_parallel(tasks, jobs, on_result)
         table = read_table(master, course, assignment)
     finally:
         master.close()
+        scratch_folder.cleanup()
     csv_path = write_csv(table, grades_folder / "grades.csv")
     stamp = datetime.datetime.now().strftime("Generated %Y-%m-%d %H:%M")
-    report_path = write_report(table, failures, grades_folder / "report.html", stamp)
+    report_path = write_report(table, failures, grades_folder / "report.html", stamp, notes)
     summary = {"graded": sorted(scores), "unchanged": unchanged, "failed": failures, "warnings": warnings,
+               "notes": notes,
                "unsandboxed": bool(worker_config.get("SandboxedExecute", {}).get("unsandboxed")),
                "table": table.summary(), "grades_csv": csv_path, "report": report_path}
     _print_summary(summary, course, assignment, out)
@@ -200,6 +244,10 @@ def _print_summary(summary: dict, course: Course, assignment: str, out) -> None:
         print(f"  FAILED {who}: {reason}", file=out)
     for who, warning in sorted(summary["warnings"].items()):
         print(f"  warning {who}: {warning}", file=out)
+    if summary["notes"]:
+        print("Read with problems (graded as read; each student's feedback says what was changed):", file=out)
+        for who, problems in sorted(summary["notes"].items()):
+            print(f"  {who}: {'; '.join(problems)}", file=out)
     if table["graded"]:
         print(f"Scores of all {table['graded']} graded submissions in the gradebook: "
               f"mean {table['mean']:.2f}, median {table['median']:.2f} of {table['max_total']:g}.", file=out)

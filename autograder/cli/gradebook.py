@@ -31,7 +31,8 @@ LEDGER = Table(
     Column("course_id", String(128), primary_key=True),
     Column("assignment", String(128), primary_key=True),
     Column("student", String(128), primary_key=True),
-    Column("content_hash", String(64), nullable=False),
+    # "<hash as collected>:<hash as graded>" (see grade._is_current)
+    Column("content_hash", String(160), nullable=False),
     Column("status", String(16), nullable=False),
     Column("reason", Text()),
     Column("graded_at", DateTime()),
@@ -84,8 +85,11 @@ def open_gradebook(db_url: str, course_id: str) -> Gradebook:
 def content_hash(submission_folder: Path, source_notebooks: list[Path]) -> str:
     """SHA-256 over the submission's files (names and bytes) and the assignment's source
     notebooks: a changed submission or changed tests both mean the old grade is stale."""
+    from autograder.submissions import ORIGINAL_SUFFIX
+
     digest = hashlib.sha256()
-    files = sorted(p for p in submission_folder.rglob("*") if p.is_file())
+    # the original bytes normalization keeps beside a notebook it rewrote are not the submission
+    files = sorted(p for p in submission_folder.rglob("*") if p.is_file() and not p.name.endswith(ORIGINAL_SUFFIX))
     for path in files:
         digest.update(b"submission\0" + path.relative_to(submission_folder).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())

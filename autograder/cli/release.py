@@ -38,9 +38,11 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
-def generate(course: Course, assignment: str, release_directory: str | None = None) -> None:
+def generate(course: Course, assignment: str, release_directory: str | None = None,
+             db_url: str | None = None) -> None:
     """nbgrader generate_assignment for one assignment, into the course's release folder or
-    ``release_directory``; records the assignment in the course gradebook as nbgrader does."""
+    ``release_directory``; records the assignment in the course gradebook as nbgrader does (or
+    in the gradebook at ``db_url``)."""
     from nbgrader.converters import GenerateAssignment
     from nbgrader.coursedir import CourseDirectory
 
@@ -48,6 +50,8 @@ def generate(course: Course, assignment: str, release_directory: str | None = No
     traits = {"assignment_id": assignment, "student_id": "."}
     if release_directory:
         traits["release_directory"] = release_directory
+    if db_url:
+        traits["db_url"] = db_url
     config = course.config(CourseDirectory=traits, GenerateAssignment={"force": True})
     log, capture = capturing_logger(f"autograder.release.{assignment}")
     try:

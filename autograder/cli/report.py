@@ -68,7 +68,8 @@ def _fmt(value) -> str:
     return "–" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def render(table: GradeTable, failures: dict[str, str], generated: str) -> str:
+def render(table: GradeTable, failures: dict[str, str], generated: str,
+           notes: dict[str, list[str]] | None = None) -> str:
     e = html.escape
     summary = table.summary()
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -100,6 +101,12 @@ def render(table: GradeTable, failures: dict[str, str], generated: str) -> str:
         for who, reason in sorted(failures.items()):
             parts.append(f"<tr><td>{e(who)}</td><td>{e(reason)}</td></tr>")
         parts.append("</table>")
+    if notes:
+        parts.append("<h2>Read with problems</h2><p>Graded as read; each student's feedback says "
+                     "what was changed.</p><table><tr><th>student</th><th>what the grader had to change</th></tr>")
+        for who, problems in sorted(notes.items()):
+            parts.append(f"<tr><td>{e(who)}</td><td>{'<br>'.join(e(p) for p in problems)}</td></tr>")
+        parts.append("</table>")
     waiting = [(s.student, s.awaiting) for s in table.submitted if s.awaiting]
     if waiting:
         parts.append("<h2>Awaiting a manual grade (counted as 0 until graded)</h2><ul>")
@@ -109,7 +116,8 @@ def render(table: GradeTable, failures: dict[str, str], generated: str) -> str:
     return "\n".join(parts)
 
 
-def write_report(table: GradeTable, failures: dict[str, str], path: Path, generated: str = "") -> Path:
+def write_report(table: GradeTable, failures: dict[str, str], path: Path, generated: str = "",
+                 notes: dict[str, list[str]] | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(table, failures, generated), encoding="utf-8")
+    path.write_text(render(table, failures, generated, notes), encoding="utf-8")
     return path
