@@ -1,8 +1,15 @@
 """The instructor's command line: ``python -m autograder`` (installed as ``autograder``).
 
 One module per verb (``grade``, ``release``, ``status``); the grading run is assembled from
-``lms`` (collect an LMS download), ``parallel`` and ``worker`` (autograde many submissions at
-once), ``gradebook`` (the course database), ``export`` (grades.csv) and ``report`` (report.html).
+``course`` (where the course is, its nbgrader config), ``lms`` (collect an LMS download),
+``parallel`` and ``worker`` (autograde many submissions at once, each in a private gradebook),
+``gradebook`` (the course database, the re-run ledger), ``progress`` (the progress bar),
+``export`` (grades.csv) and ``report`` (report.html).
+
+    autograder release [ASSIGNMENT ...]               # exercises/ from solutions/, leak-checked
+    autograder grade ASSIGNMENT download.zip -j 4      # collect, grade, feedback, export
+    autograder grade ASSIGNMENT submitted/ --db postgresql://grader@host/course
+    autograder status ASSIGNMENT                       # who submitted, who is graded
 """
 from __future__ import annotations
 
