@@ -153,7 +153,8 @@ def bwrap_command(bwrap, scratch, runner_dir, read_only, limits, env):
     # bwrap (as root) creates the folders leading to a mount point as 0700; the sandbox user
     # must traverse them
     for folder in _created_parents(mounted + [SANDBOX_HOME, RUNNER_MOUNT, "/etc/x"]):
-        args += ["--chmod", "0755", folder]
+        if folder != "/tmp":  # the private /tmp stays world-writable and sticky (1777)
+            args += ["--chmod", "0755", folder]
     # no --chdir: the runner enters the scratch folder once it is the sandbox user
     for key, value in sorted(env.items()):
         args += ["--setenv", key, value]
