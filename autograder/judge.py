@@ -87,8 +87,12 @@ def short(value, limit=240):
 
 
 def _describe_call(call, resolved_args, resolved_kwargs):
-    parts = [short(a, 120) for a in resolved_args]
-    parts += [f"{k}={short(v, 120)}" for k, v in resolved_kwargs.items()]
+    def shown(declared, resolved):
+        # a grader-written function reads better as its expression than as <function <lambda>>
+        return declared.source if isinstance(declared, KernelCode) else short(resolved, 120)
+
+    parts = [shown(d, r) for d, r in zip(call.args, resolved_args)]
+    parts += [f"{k}={shown(call.kwargs[k], v)}" for k, v in resolved_kwargs.items()]
     return f"{call.function}({', '.join(parts)})"
 
 

@@ -159,6 +159,17 @@ def test_kernel_code_arguments_are_evaluated_on_both_sides(monkeypatch):
     assert not collect_and_judge(check, {"numerical_gradient": one_sided}, monkeypatch)[0]
 
 
+def test_a_visible_failure_shows_kernel_code_as_its_expression(monkeypatch):
+    params = dict(zip(reference.PARAM_NAMES, np.linspace(-1, 1, 9)))
+    f = KernelCode("lambda p: sum(v ** 2 for v in p.values())")
+    check = Check(lambda rng: [Case("numerical gradient of a sum of squares",
+                                    [Call("numerical_gradient", (f, params))])])
+    passed, message = collect_and_judge(check, {"numerical_gradient": lambda f, p, h=1e-5: {}}, monkeypatch)
+    assert not passed
+    assert message.startswith("numerical_gradient(lambda p: sum(v ** 2 for v in p.values()), {")
+    assert "<function" not in message
+
+
 def test_results_are_refused_without_exactly_one_output_of_this_run():
     good = {"output_type": "display_data", "data": {collect.RESULTS_MIME: {"nonce": "a", "results": []}}}
     stale = {"output_type": "display_data", "data": {collect.RESULTS_MIME: {"nonce": "b", "results": []}}}
