@@ -63,9 +63,11 @@ MAX_FRAMES = 250
 #: Most bytes the encoded frames of one static figure may weigh; a page must stay under 3 MB
 #: together with the theme, MathJax and its other figures.
 MAX_STATIC_BYTES = 800_000
-#: Resolution of static frames (small: they are many) and of the live figure.
-STATIC_DPI = 72
-LIVE_DPI = 96
+#: Resolution of static frames and of the live figure. Static: the theme and MathJax already
+#: weigh ~2.4 MB of a page's 3 MB, and 64 dpi keeps two slider figures under the rest. Live:
+#: Agg's drawing time grows with the pixel count, and every slider move pays it.
+STATIC_DPI = 64
+LIVE_DPI = 80
 #: Colours kept per static frame.
 PALETTE_COLORS = 16
 
