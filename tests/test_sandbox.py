@@ -8,9 +8,11 @@ import json
 import os
 import shutil
 import socket
+import sys
 import threading
 from pathlib import Path
 
+import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -286,3 +288,97 @@ def test_the_course_config_executes_in_the_sandbox():
     from nbgrader.preprocessors import Execute
 
     assert Execute not in config.Autograde.autograde_preprocessors
+
+
+# ------------------------------------------------------------------ kernel start: retried; when
+# it never succeeds, an infrastructure error, never a notebook of zeros
+
+def test_a_kernel_that_fails_to_start_once_is_retried_and_the_notebook_graded():
+    notebook = new_notebook(cells=[new_code_cell("x = 6 * 7"), new_code_cell("print(x)")])
+    done = execute_notebook(notebook, None, Limits(), kernel_start_faults=1)
+    assert errors(done.cells[0]) == [] and texts(done.cells[1]) == "42\n"
+    events = [e["event"] for e in done.metadata["lossopt_sandbox"]["events"]]
+    assert events == ["kernel_start_retry", "kernel_started", "done"]
+
+
+def test_a_kernel_that_never_starts_raises_an_infrastructure_error_instead_of_zeros(tmp_path):
+    from autograder.sandbox import KernelStartError
+
+    submission = tmp_path / "submitted" / "alice" / "losses"
+    submission.mkdir(parents=True)
+    notebook = new_notebook(cells=[new_code_cell("print('never')")])
+    with pytest.raises(KernelStartError) as raised:
+        execute_notebook(notebook, str(submission), Limits(kernel_start_attempts=3),
+                         notebook_name="losses.ipynb", kernel_start_faults=99)
+    message = str(raised.value)
+    assert message.startswith("infrastructure failure, not the student's")
+    assert str(submission / "losses.ipynb") in message
+    assert "Kernel died before replying to kernel_info" in message and "3 attempts" in message
+    assert "\n" not in message  # graders show the last line of a traceback as the reason
+    events = [e["event"] for e in raised.value.events]
+    assert events == ["kernel_start_retry", "kernel_start_retry", "kernel_start_failed", "done"]
+
+
+def test_limits_too_tight_for_python_itself_are_not_the_students_fault():
+    from autograder.sandbox import KernelStartError
+
+    notebook = new_notebook(cells=[new_code_cell("print('never')")])
+    with pytest.raises(KernelStartError, match="no sandboxed kernel could be started"):
+        execute_notebook(notebook, None, Limits(memory_mb=40, kernel_start_attempts=2))
+
+
+def test_a_kernel_start_with_numpy_and_matplotlib_fits_half_the_default_memory_limit():
+    """MALLOC_ARENA_MAX=2 and one BLAS thread keep the address space of a started kernel the
+    same however loaded the machine is; half the default limit still leaves room to work."""
+    memory_mb = Limits().memory_mb // 2
+    notebook = run(["import numpy as np, matplotlib.pyplot as plt, ipywidgets, lossopt.plots\n"
+                    "fig = plt.figure(); plt.plot(np.arange(10)); fig.canvas.draw()\n"
+                    "a = np.ones((1000, 1000)) @ np.ones((1000, 1000))\nprint(a[0, 0])"],
+                   memory_mb=memory_mb)
+    assert errors(notebook.cells[0]) == [] and texts(notebook.cells[0]) == "1000.0\n"
+
+
+def test_a_kernel_that_dies_after_student_code_ran_costs_only_its_cells():
+    notebook = run(["import os\nx = 1", "os._exit(1)", "print('after', x)"], kernel_start_attempts=1)
+    assert errors(notebook.cells[1])[-1][0] == "KernelDied"
+    assert texts(notebook.cells[2]) == "after 1\n"
+
+
+@pytest.fixture(scope="module")
+def starved_course(tmp_path_factory):
+    """A course whose config starves every kernel at start (memory_mb=40), one solved submission."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from grading_harness import make_course, solved_release
+
+    root = make_course("ce_vs_mse", tmp_path_factory.mktemp("starved") / "course")
+    with open(root / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write("\nc.SandboxedExecute.memory_mb = 40\nc.SandboxedExecute.kernel_start_attempts = 1\n")
+    folder = root / "submitted" / "alice" / "ce_vs_mse"
+    folder.mkdir(parents=True)
+    nbformat.write(solved_release("ce_vs_mse"), folder / "ce_vs_mse.ipynb")
+    return root
+
+
+def test_nbgrader_autograde_records_no_grades_for_a_kernel_that_never_started(starved_course):
+    from grading_harness import nbgrader
+
+    log = starved_course / "autograde.log"
+    with pytest.raises(RuntimeError, match="failed"):
+        nbgrader(["autograde", "ce_vs_mse", "--force"], starved_course, log)
+    assert "KernelStartError: infrastructure failure" in log.read_text()
+    assert not (starved_course / "autograded" / "alice" / "ce_vs_mse").exists()
+
+
+def test_the_grading_command_lists_the_student_as_failed_not_scored(starved_course):
+    import csv
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", "ce_vs_mse",
+                           str(starved_course / "submitted"), "--force"], cwd=starved_course,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1, done.stdout + done.stderr[-2000:]
+    assert "Graded 0, unchanged 0, failed 1." in done.stdout
+    assert "FAILED alice: " in done.stdout and "infrastructure failure" in done.stdout
+    with open(starved_course / "grades" / "ce_vs_mse" / "grades.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert "alice" not in [row["student_id"] for row in rows]  # no row, so no 0 to upload

@@ -4,10 +4,10 @@ The one entry point for both graders: :func:`execute_notebook` (used by the cour
 command) and :class:`SandboxedExecute` (the nbgrader preprocessor that replaces ``Execute``).
 """
 from .bwrap import INSTALL_HINT, SandboxUnavailable, check_bwrap
-from .execute import execute_notebook
+from .execute import KernelStartError, execute_notebook
 from .limits import Limits
 
-__all__ = ["INSTALL_HINT", "Limits", "SandboxUnavailable", "SandboxedExecute", "check_bwrap",
+__all__ = ["INSTALL_HINT", "KernelStartError", "Limits", "SandboxUnavailable", "SandboxedExecute", "check_bwrap",
            "execute_notebook"]
 
 

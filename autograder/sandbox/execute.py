@@ -4,6 +4,11 @@ The grader's copy of the notebook is the authority: the sandbox only contributes
 taken by cell position, each rebuilt field by field from plain JSON types (nothing the kernel
 sends is trusted beyond that). A cell that timed out, crashed the kernel or never ran gets an
 ``error`` output saying so; the rest of the notebook is still graded.
+
+A kernel that cannot be started at all is different: none of the student's code has run, so
+nothing can be the student's doing, and a notebook of unrun cells would grade as a false 0.
+:func:`execute_notebook` then raises :class:`KernelStartError` instead, and nbgrader (or the
+course's grading command) records that submission as failed to grade, with the reason.
 """
 import contextlib
 import copy
@@ -26,6 +31,7 @@ from . import bwrap as bw
 from .limits import Limits
 
 RUNNER_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.py")
+# the runner's own start-up and wind-down, on top of the kernel's start and the notebook's time
 STARTUP_GRACE_S = 60
 UNSANDBOXED_NOTICE = (
     "**Graded without the sandbox.** This notebook was executed with "
@@ -43,6 +49,22 @@ STATUS_MESSAGES = {
                          "the notebook ran out of its {notebook_timeout_s} s time limit here"),
     "not_run": ("CellNotRun", "this cell was not run: {reason}"),
 }
+
+
+class KernelStartError(RuntimeError):
+    """No kernel could be started for a submission, so none of its code ran: an infrastructure
+    failure (an overloaded machine, limits too tight for Python itself), never the student's.
+    The submission must be recorded as failed to grade, not scored."""
+
+    def __init__(self, submission, reason, limits, events=()):
+        self.submission, self.reason = submission, reason
+        self.events = list(events)  # what the runner reported: one kernel_start_retry per retry
+        super().__init__(
+            f"infrastructure failure, not the student's: no sandboxed kernel could be started "
+            f"for {submission} ({reason}; {limits.kernel_start_attempts} attempts of up to "
+            f"{limits.kernel_start_timeout_s} s, see kernel_start_attempts and "
+            f"kernel_start_timeout_s). None of its code ran, so it was not graded; grade it "
+            f"again, e.g. when the machine is less loaded.")
 
 
 def _student_files(workdir, skip):
@@ -138,10 +160,21 @@ class _Report:
         self.cells = {}
         self.events = []
 
+    @property
+    def kernel_started(self):
+        return any(e.get("event") == "kernel_started" for e in self.events)
 
-def _read_channel(fd, proc, deadline, byte_cap, report, log):
+
+def _start_budget_s(limits):
+    """Longest the runner may take until its first kernel is up, retries and pauses included."""
+    attempts = max(1, int(limits.kernel_start_attempts))
+    return attempts * (float(limits.kernel_start_timeout_s) + 10) + STARTUP_GRACE_S
+
+
+def _read_channel(fd, proc, limits, byte_cap, report, log):
     buffer = b""
     received = 0
+    deadline = time.monotonic() + _start_budget_s(limits)
     while True:
         timeout = deadline - time.monotonic()
         if timeout <= 0:
@@ -170,6 +203,9 @@ def _read_channel(fd, proc, deadline, byte_cap, report, log):
                 report.cells[message["cell"]] = message
             elif isinstance(message, dict):
                 report.events.append(message)
+                if message.get("event") == "kernel_started":
+                    deadline = (time.monotonic() + float(limits.notebook_timeout_s)
+                                + STARTUP_GRACE_S)
                 if message.get("event") == "done":
                     return
 
@@ -227,7 +263,8 @@ def _lossopt_dir():
 
 
 def execute_notebook(nb, workdir=None, limits=None, *, unsandboxed=False, read_only=None,
-                     notebook_name=None, sandbox_uid_base=bw.SANDBOX_UID_BASE, log=None):
+                     notebook_name=None, sandbox_uid_base=bw.SANDBOX_UID_BASE, log=None,
+                     kernel_start_faults=0):
     """Execute ``nb`` with the submission's files of ``workdir`` in the sandbox.
 
     Parameters
@@ -247,12 +284,23 @@ def execute_notebook(nb, workdir=None, limits=None, *, unsandboxed=False, read_o
     sandbox_uid_base : int
         Graded as root, kernels run as uid ``sandbox_uid_base + n``, one free ``n`` per
         concurrent sandbox.
+    kernel_start_faults : int
+        For tests: the first this many kernel starts die before replying, as a kernel may on
+        an overloaded machine.
 
     Returns
     -------
     NotebookNode
         A copy of ``nb`` whose code cells carry the outputs of the run, and
         ``metadata.lossopt_sandbox`` describing what happened (restarts, timeouts).
+
+    Raises
+    ------
+    KernelStartError
+        When no kernel could be started (after ``limits.kernel_start_attempts`` tries), so
+        none of the submission's code ran; the submission is not graded rather than scored 0.
+    SandboxUnavailable
+        When bubblewrap is missing or cannot run (and ``unsandboxed`` is False).
     """
     log = log or logging.getLogger("autograder.sandbox")
     limits = limits or Limits()
@@ -261,10 +309,32 @@ def execute_notebook(nb, workdir=None, limits=None, *, unsandboxed=False, read_o
     as_root = bw.running_as_root() and not unsandboxed
     with _uid_slot(sandbox_uid_base) if as_root else contextlib.nullcontext(None) as uid:
         return _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, uid,
-                        log)
+                        log, kernel_start_faults)
 
 
-def _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, sandbox_uid, log):
+def _submission_label(workdir, notebook_name):
+    if workdir and notebook_name:
+        return os.path.join(workdir, notebook_name)
+    return workdir or notebook_name or "a notebook given without a name or folder"
+
+
+def _start_failure(report):
+    """Why the runner never got a kernel up, from what it reported."""
+    for event in report.events:
+        if event.get("event") == "kernel_start_failed":
+            return f"the kernel did not start: {event.get('reason')}"
+    for event in report.events:
+        if event.get("event") == "killed":
+            return f"the sandbox was stopped before its kernel started: {event.get('reason')}"
+        if event.get("event") == "runner_stopped":
+            tail = [line for line in str(event.get("log_tail", "")).splitlines() if line.strip()]
+            return (f"the sandbox stopped (exit {event.get('exit')}) before its kernel started"
+                    + (f": {tail[-1].strip()[:300]}" if tail else ""))
+    return "the sandbox reported no kernel start"
+
+
+def _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, sandbox_uid, log,
+             kernel_start_faults):
     as_root = sandbox_uid is not None
     scratch_root = tempfile.mkdtemp(prefix="lossopt-sandbox-")
     read_fd, write_fd = os.pipe()
@@ -287,6 +357,7 @@ def _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, 
             "drop_to_uid": sandbox_uid if as_root else None,
             "drop_to_gid": sandbox_uid if as_root else None,
             "result_fd": write_fd,
+            "kernel_start_faults": int(kernel_start_faults),
         }
         with open(os.path.join(runner_dir, "config.json"), "w", encoding="utf-8") as f:
             json.dump(config, f)
@@ -310,6 +381,9 @@ def _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, 
             env, cwd = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, scratch_root
 
         report = _run(argv, env, cwd, limits, scratch_root, read_fd, write_fd, log)
+        if not report.kernel_started:
+            raise KernelStartError(_submission_label(workdir, notebook_name),
+                                   _start_failure(report), limits, report.events)
         return _assemble(nb, report, limits, unsandboxed)
     finally:
         for fd in (read_fd, write_fd):
@@ -327,10 +401,9 @@ def _run(argv, env, cwd, limits, scratch_root, read_fd, write_fd, log):
             argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=errlog, stderr=errlog,
             pass_fds=(write_fd,), start_new_session=True)
     os.close(write_fd)
-    deadline = time.monotonic() + float(limits.notebook_timeout_s) + STARTUP_GRACE_S
     byte_cap = 4 * int(limits.max_output_bytes_per_cell) * 1000 + 10**7
     try:
-        _read_channel(read_fd, proc, deadline, byte_cap, report, log)
+        _read_channel(read_fd, proc, limits, byte_cap, report, log)
     finally:
         _kill(proc)
     with open(os.path.join(scratch_root, "runner.log"), "rb") as f:

@@ -26,6 +26,12 @@ class Limits:
         1_000_000, "Outputs one cell may keep; the rest is dropped with a notice.")
     cell_timeout_s: int = _limit(60, "Wall-clock seconds one cell may run.")
     notebook_timeout_s: int = _limit(600, "Wall-clock seconds the whole notebook may run.")
+    kernel_start_timeout_s: int = _limit(
+        120, "Wall-clock seconds one kernel start may take, apart from cell_timeout_s: no student "
+             "code has run yet, and a loaded machine can take a minute to start Python.")
+    kernel_start_attempts: int = _limit(
+        3, "Tries to start the first kernel; when all fail the notebook is not graded but "
+           "reported as an infrastructure failure (KernelStartError), never scored 0.")
     max_kernel_restarts: int = _limit(
         3, "Kernel restarts (after a timeout or crash) before the rest of the notebook is "
            "marked as not run.")

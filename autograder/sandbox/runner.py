@@ -13,6 +13,11 @@ Two entry points:
 ``python runner.py kernel LIMITS_JSON -f CONNECTION_FILE``
     The kernel launcher: applies the resource limits to itself, then becomes an IPython kernel.
 
+The first kernel start is retried (``kernel_start_attempts`` tries of ``kernel_start_timeout_s``
+each): on a loaded machine Python can be slow to start, and no student code has run yet, so a
+failure there is the machine's, never the student's. The runner reports ``kernel_started``
+before the first cell runs, or ``kernel_start_failed`` when every try failed.
+
 When a cell does not finish in time or the kernel dies (``os._exit``, a segfault, a memory or CPU
 limit), every process of the sandbox except this runner is killed, a fresh kernel is started, the
 cells before it are replayed except test cells and cells that failed, and execution continues
@@ -67,6 +72,8 @@ def _task_count():
 
 
 def kernel_main(argv):
+    if argv[0] == "--fail-start":  # fault injection for tests: a kernel that dies at start
+        os._exit(1)
     apply_limits(json.loads(argv[0]))
     _set_not_dumpable()
     sys.argv = [sys.argv[0]] + argv[1:]
@@ -181,6 +188,9 @@ class Runner:
         self.failed = set()
         self.client = None
         self.deadline = time.monotonic() + float(self.limits["notebook_timeout_s"])
+        self.kernel_starts = 0
+        # tests only: the first N kernel starts die before replying, as on an overloaded box
+        self.start_faults = int(self.config.get("kernel_start_faults", 0))
         self.ClientClass = make_client_class()
         self.ClientClass.max_cell_output = int(self.limits["max_output_bytes_per_cell"])
 
@@ -189,8 +199,9 @@ class Runner:
         from jupyter_client import AsyncKernelManager
         from jupyter_client.kernelspec import KernelSpec
 
-        argv = [sys.executable, self.runner_path, "kernel", json.dumps(self.limits),
-                "-f", "{connection_file}"]
+        fault = ["--fail-start"] if self.kernel_starts <= self.start_faults else []
+        argv = [sys.executable, self.runner_path, "kernel"] + fault + [
+            json.dumps(self.limits), "-f", "{connection_file}"]
         spec = KernelSpec(argv=argv, display_name="Python 3 (sandboxed)", language="python")
 
         class SandboxKernelManager(AsyncKernelManager):
@@ -201,20 +212,38 @@ class Runner:
         return SandboxKernelManager(kernel_name="python3")
 
     def start_kernel(self):
+        """Start a kernel, retrying: a start that fails on a loaded machine says nothing about
+        the student's code. Raises the last start's error when every try failed."""
+        attempts = max(1, int(self.limits["kernel_start_attempts"]))
+        for attempt in range(1, attempts + 1):
+            try:
+                self._start_kernel_once()
+                return
+            except Exception as exc:
+                self.stop_kernel()
+                if attempt == attempts:
+                    raise
+                self.channel.send(event="kernel_start_retry", attempt=attempt,
+                                  reason=f"{type(exc).__name__}: {exc}"[:500])
+                time.sleep(min(10, 2 ** (attempt - 1)))  # let the load that slowed it pass
+
+    def _start_kernel_once(self):
+        self.kernel_starts += 1
         km = self._kernel_manager()
         client = self.ClientClass(
             self.nb, km=km, timeout=int(self.limits["cell_timeout_s"]), allow_errors=True,
             interrupt_on_timeout=False, raise_on_iopub_timeout=False, store_widget_state=False,
-            record_timing=False, shutdown_kernel="immediate", startup_timeout=60,
+            record_timing=False, shutdown_kernel="immediate",
+            startup_timeout=int(self.limits["kernel_start_timeout_s"]),
             resources={"metadata": {"path": self.config["workdir"]}},
             extra_arguments=["--HistoryManager.hist_file=:memory:"],
         )
         client._cell_output_used = {}
         client._cell_truncated = set()
         client.reset_execution_trackers()
+        self.client = client  # so stop_kernel cleans up a start that fails half-way
         client.start_new_kernel(stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
         client.start_new_kernel_client()
-        self.client = client
 
     def stop_kernel(self):
         client, self.client = self.client, None
@@ -222,14 +251,15 @@ class Runner:
         if client is None:
             return
         try:
-            if client.kc is not None:
+            if getattr(client, "kc", None) is not None:
                 client.kc.stop_channels()
         except Exception:
             pass
         from jupyter_core.utils import run_sync
 
         try:
-            run_sync(client.km.shutdown_kernel)(now=True)
+            if getattr(client, "km", None) is not None:
+                run_sync(client.km.shutdown_kernel)(now=True)
         except Exception:
             pass
 
@@ -284,15 +314,26 @@ class Runner:
 
     def run(self):
         try:
+            self.start_kernel()
+        except Exception as exc:
+            self.channel.send(event="kernel_start_failed",
+                              attempts=int(self.limits["kernel_start_attempts"]),
+                              reason=f"{type(exc).__name__}: {exc}"[:500])
+            self.channel.send(event="done")
+            self.stop_kernel()
+            return
+        self.channel.send(event="kernel_started")
+        # the notebook's time starts with its first cell, not with a slow kernel start
+        self.deadline = time.monotonic() + float(self.limits["notebook_timeout_s"])
+        try:
             self._run_cells()
-        except Exception as exc:  # the kernel cannot start (limits too tight, broken install)
+        except Exception as exc:  # a restart failed after student code ran (it may be why)
             self.channel.send(event="runner_failed", reason=f"{type(exc).__name__}: {exc}")
         self.channel.send(event="done")
         self.stop_kernel()
 
     def _run_cells(self):
         restarts = 0
-        self.start_kernel()
         for index, cell in enumerate(self.nb.cells):
             if cell.cell_type != "code":
                 continue
