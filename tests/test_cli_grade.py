@@ -51,6 +51,10 @@ def graded(tmp_path_factory):
     with zipfile.ZipFile(archive, "a") as zf:
         zf.writestr(f"broken999_{ASSIGNMENT}.ipynb", '{"cells": [')
         zf.writestr("readme.txt", "not a submission")
+    # the instructor released the assignment first (exercises/ exists, as in a real course: the
+    # config's intake hook then normalizes each notebook again while nbgrader grades it)
+    released = autograder("release", ASSIGNMENT, cwd=root)
+    assert released.returncode == 0, released.stdout + released.stderr
     run = autograder("grade", ASSIGNMENT, str(archive), "--jobs", "2", cwd=root)
     return SimpleNamespace(root=root, base=base, submissions=submissions, archive=archive, run=run)
 
@@ -154,6 +158,9 @@ def test_rerun_grades_only_new_or_changed_submissions(graded):
     again = autograder("grade", ASSIGNMENT, str(graded.archive), cwd=graded.root)
     assert "0 to grade (5 unchanged since graded)" in again.stdout
     assert read_csv(graded.root) == before
+    # the course's own submitted/ as SOURCE (graded in place) is just as unchanged
+    in_place = autograder("grade", ASSIGNMENT, str(graded.root / "submitted"), cwd=graded.root)
+    assert "0 to grade (5 unchanged since graded)" in in_place.stdout, in_place.stdout
 
     # one student uploads a new version: only that one is graded
     changed = graded.base / "download2.zip"

@@ -184,7 +184,12 @@ def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bo
         unchanged = [s for s in collection.students if s not in to_grade]
         notes = normalize(course, assignment, to_grade,
                           release_notebooks(course, assignment, source_notebooks, Path(scratch))) if to_grade else {}
-        digests = {s: f"{collected[s]}:{digest(s)}" for s in to_grade}
+
+        def graded_digest(student):
+            # taken once the worker is done: the course's own intake hook (nbgrader's
+            # pre_convert_hook) may rewrite the notebook again while it is graded
+            return f"{collected[student]}:{digest(student)}"
+
         print(f"{assignment}: {len(collection.students)} submissions collected from {source}, "
               f"{len(to_grade)} to grade ({len(unchanged)} unchanged since graded), "
               f"{len(collection.rejected)} files rejected; {jobs} jobs", file=out, flush=True)
@@ -202,7 +207,7 @@ def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bo
             student = outcome["student"]
             if outcome["ok"]:
                 try:
-                    gb.merge_result(master, assignment, student, outcome["result"], digests[student])
+                    gb.merge_result(master, assignment, student, outcome["result"], graded_digest(student))
                 except Exception as error:  # the grade exists only in this run's memory
                     outcome = {"ok": False, "reason": f"could not save the grades: {error}"}
             if outcome["ok"]:
@@ -214,7 +219,7 @@ def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bo
             else:
                 failures[student] = outcome["reason"]
                 try:
-                    gb.record_failure(master, assignment, student, digests[student], outcome["reason"])
+                    gb.record_failure(master, assignment, student, graded_digest(student), outcome["reason"])
                 except Exception:
                     pass  # the summary still names it; the ledger only speeds up re-runs
                 message = f"{student}: FAILED, {outcome['reason']}"
