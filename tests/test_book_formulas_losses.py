@@ -129,6 +129,16 @@ def test_chapter3_dice_matches_reference(chapter3, smooth, seed):
                                ref.dice_loss(p, t, smooth=smooth), rtol=1e-12)
 
 
+@pytest.mark.parametrize("smooth", [0.0, 1.0])
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter3_dice_gradient_matches_reference(chapter3, smooth, seed):
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(size=(8, 8))
+    t = (rng.uniform(size=(8, 8)) < 0.2).astype(float)
+    np.testing.assert_allclose(chapter3["dice_grad"](p, t, smooth=smooth),
+                               ref.dice_grad(p, t, smooth=smooth), rtol=1e-12, atol=1e-15)
+
+
 def test_chapter3_worked_example_is_minus_log_of_the_true_class(chapter3):
     """The [0.2, 0.7, 0.1] example with true class 1, recomputed by the reference."""
     z = np.log(np.array([[0.2, 0.7, 0.1]]))

@@ -80,6 +80,10 @@ def loss_221(x, y, params):
     Returns
     -------
     float
+
+    Notes
+    -----
+    Taught in chapter 10, *Backpropagation on the 2-2-1 network*.
     """
     y = _label(y)
     z3 = forward_221(x, params)["z3"]

@@ -55,6 +55,10 @@ def bce_grad(z, y):
     Returns
     -------
     ndarray, shape (N,)
+
+    Notes
+    -----
+    Taught in chapter 3, *Classification losses*; chapter 4 shows why this form matters.
     """
     z, y = _logits_and_binary_targets(z, y)
     return (sigmoid(z) - y) / z.size
@@ -94,6 +98,10 @@ def mse_sigmoid_grad(z, y):
     Returns
     -------
     ndarray, shape (N,)
+
+    Notes
+    -----
+    Taught in chapter 4, *Why cross-entropy beats MSE for classification*.
     """
     z, y = _logits_and_binary_targets(z, y)
     s = sigmoid(z)
@@ -151,6 +159,10 @@ def cross_entropy_grad(z, labels, label_smoothing=0.0):
     Returns
     -------
     ndarray, shape (N, K)
+
+    Notes
+    -----
+    Taught in chapter 3, *Classification losses*.
     """
     z, target = _logits_and_smoothed_targets(z, labels, label_smoothing)
     return (softmax(z) - target) / z.shape[0]
@@ -197,6 +209,10 @@ def hinge_grad(s, y):
     Returns
     -------
     ndarray, shape (N,)
+
+    Notes
+    -----
+    Taught in chapter 3, *Classification losses*.
     """
     s, y = _scores_and_signed_labels(s, y)
     return np.where(1.0 - y * s > 0.0, -y, 0.0) / s.size
@@ -294,6 +310,10 @@ def dice_grad(p, t, smooth=1.0):
     Returns
     -------
     ndarray, same shape as ``p``
+
+    Notes
+    -----
+    Taught in chapter 3, *Classification losses*.
     """
     p, t, smooth, denominator = _dice_parts(p, t, smooth)
     numerator = 2.0 * np.sum(p * t) + smooth

@@ -43,6 +43,10 @@ def mse_grad(y_pred, y_true):
     Returns
     -------
     ndarray, same shape as ``y_pred``
+
+    Notes
+    -----
+    Taught in chapter 2, *Regression losses*.
     """
     r = _residual(y_pred, y_true)
     return 2.0 * r / r.size
@@ -77,6 +81,10 @@ def mae_grad(y_pred, y_true):
     Returns
     -------
     ndarray, same shape as ``y_pred``
+
+    Notes
+    -----
+    Taught in chapter 2, *Regression losses*.
     """
     r = _residual(y_pred, y_true)
     return np.sign(r) / r.size
@@ -116,6 +124,10 @@ def huber_grad(y_pred, y_true, delta=1.0):
     Returns
     -------
     ndarray, same shape as ``y_pred``
+
+    Notes
+    -----
+    Taught in chapter 2, *Regression losses*.
     """
     delta = positive(delta, "delta")
     r = _residual(y_pred, y_true)
