@@ -28,7 +28,8 @@ NOTES_MARKER = "lossopt_grading_notes"
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")  # latin-1 decodes any byte string
 ORIGINAL_SUFFIX = ".original"
 # the cell metadata a gradable notebook keeps; anything else (and any wrong type) is dropped
-CELL_METADATA = {"nbgrader": dict, "editable": bool, "deletable": bool, "tags": list}
+CELL_METADATA = {"nbgrader": dict, "editable": bool, "deletable": bool, "tags": list,
+                 NOTES_MARKER: bool}
 
 
 @dataclass
@@ -95,6 +96,8 @@ def _clean(notebook):
         metadata = {k: v for k, v in metadata.items() if k in CELL_METADATA
                     and isinstance(v, CELL_METADATA[k])}
         fresh = {"cell_type": kind, "metadata": metadata, "source": _text(cell.get("source", ""))}
+        if "id" in cell:  # kept when valid (checked below), so normalizing twice changes nothing
+            fresh["id"] = cell["id"]
         if kind == "code":
             fresh.update(outputs=[], execution_count=None)
         cells.append(nbformat.from_dict(fresh))
@@ -220,9 +223,12 @@ def read_submission(data, release, name="notebook"):
         return Normalized(notebook, problems + [str(error)], readable=False)
     problems += found
     problems += restore_graded_cells(notebook, release)
+    earlier_notes = [c for c in notebook.cells if c.metadata.get(NOTES_MARKER)]
     notebook.cells = [c for c in notebook.cells if not c.metadata.get(NOTES_MARKER)]
     if problems:
         notebook.cells.insert(0, _notes_cell(problems))
+    elif earlier_notes:  # a second read finds nothing new: what the first one found still stands
+        notebook.cells.insert(0, earlier_notes[0])
     for key in ("kernelspec", "language_info"):
         if key in release.metadata:
             notebook.metadata[key] = copy.deepcopy(release.metadata[key])

@@ -367,3 +367,21 @@ def test_a_clean_submission_is_left_as_it_is():
     result = read_submission(nbformat.writes(solution).encode(), release(ASSIGNMENT))
     assert result.problems == [] and result.readable
     assert [c.source for c in result.notebook.cells] == [c.source for c in solution.cells]
+
+
+def test_normalizing_a_normalized_file_changes_nothing(tmp_path):
+    """Intake runs twice (the course command, then nbgrader's pre-convert hook): the second pass
+    must leave the file byte for byte, or re-runs would see every submission as changed."""
+    from autograder.submissions import normalize_submission
+    from grading_harness import REPO
+
+    release_path = REPO / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    for name, data in [("solved", nbformat.writes(solved_release(ASSIGNMENT)).encode()),
+                       ("nbformat_4_4", edits.nbformat_4_4(solved_release(ASSIGNMENT))),
+                       ("malformed_json", (HOSTILE / "malformed_json.ipynb").read_bytes())]:
+        path = tmp_path / f"{name}.ipynb"
+        path.write_bytes(data)
+        normalize_submission(path, release_path)
+        once = path.read_bytes()
+        normalize_submission(path, release_path)
+        assert path.read_bytes() == once, name
