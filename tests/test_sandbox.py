@@ -344,13 +344,15 @@ def test_a_kernel_that_dies_after_student_code_ran_costs_only_its_cells():
     assert texts(notebook.cells[2]) == "after 1\n"
 
 
-@pytest.fixture(scope="module")
-def starved_course(tmp_path_factory):
-    """A course whose config starves every kernel at start (memory_mb=40), one solved submission."""
-    sys.path.insert(0, str(REPO / "tests"))
+@pytest.fixture
+def starved_course(tmp_path):
+    """A course whose config starves every kernel at start (memory_mb=40), one solved submission.
+    One per test: a failed ``nbgrader autograde`` leaves the submission in the gradebook."""
+    if str(REPO / "tests") not in sys.path:
+        sys.path.insert(0, str(REPO / "tests"))
     from grading_harness import make_course, solved_release
 
-    root = make_course("ce_vs_mse", tmp_path_factory.mktemp("starved") / "course")
+    root = make_course("ce_vs_mse", tmp_path / "course")
     with open(root / "nbgrader_config.py", "a", encoding="utf-8") as config:
         config.write("\nc.SandboxedExecute.memory_mb = 40\nc.SandboxedExecute.kernel_start_attempts = 1\n")
     folder = root / "submitted" / "alice" / "ce_vs_mse"
@@ -367,6 +369,12 @@ def test_nbgrader_autograde_records_no_grades_for_a_kernel_that_never_started(st
         nbgrader(["autograde", "ce_vs_mse", "--force"], starved_course, log)
     assert "KernelStartError: infrastructure failure" in log.read_text()
     assert not (starved_course / "autograded" / "alice" / "ce_vs_mse").exists()
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{starved_course / 'gradebook.db'}", "lossopt") as gradebook:
+        grades = gradebook.find_submission("ce_vs_mse", "alice").notebooks[0].grades
+        # nbgrader lists the submission as still needing grading: no score, not 0
+        assert grades and all(g.auto_score is None and g.manual_score is None for g in grades)
 
 
 def test_the_grading_command_lists_the_student_as_failed_not_scored(starved_course):
@@ -381,4 +389,4 @@ def test_the_grading_command_lists_the_student_as_failed_not_scored(starved_cour
     assert "FAILED alice: " in done.stdout and "infrastructure failure" in done.stdout
     with open(starved_course / "grades" / "ce_vs_mse" / "grades.csv", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert "alice" not in [row["student_id"] for row in rows]  # no row, so no 0 to upload
+    assert "alice" not in [row["student_id"] for row in rows], rows  # no row, so no 0 to upload
