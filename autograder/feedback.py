@@ -16,6 +16,8 @@ import re
 from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from .grade_ids import column_of, solution_functions
+
 HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?",
                            re.MULTILINE | re.DOTALL)
 HIDDEN_LINE = "# hidden test: judged by the grader"
@@ -31,21 +33,18 @@ def strip_hidden_tests(source):
     return stripped
 
 
-def function_of(grade_id):
-    """The function a grade id ``<function>_<check>`` is about."""
-    return grade_id.rsplit("_", 1)[0] if "_" in grade_id else grade_id
-
-
 def score_table(notebook):
     """Rows (part, score or None, max score, checks passed, checks) of the graded cells, in
     notebook order; written answers are one row each, graded by hand (score None until then)."""
     rows = {}
+    functions = solution_functions(notebook.cells)
     for cell in notebook.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if not meta.get("grade") or "grade_id" not in meta:
             continue
         manual = bool(meta.get("solution")) or cell.cell_type != "code"
-        part = f"written answer ({meta['grade_id']})" if manual else function_of(meta["grade_id"])
+        part = (f"written answer ({meta['grade_id']})" if manual
+                else column_of(meta["grade_id"], functions))
         score, points = meta.get("score"), float(meta.get("points", 0) or 0)
         row = rows.setdefault(part, [0.0, 0.0, 0, 0, manual])
         row[0] = None if score is None or row[0] is None else row[0] + float(score)

@@ -30,14 +30,19 @@ def _nbgrader(cell: dict) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
+def solution_functions(cells) -> list[str]:
+    """``def`` names in the solution code cells of ``cells`` (dicts or nbformat nodes), in order."""
+    names = []
+    for cell in cells:
+        if cell.get("cell_type") == "code" and _nbgrader(cell).get("solution"):
+            source = cell.get("source", "")
+            names.extend(DEF.findall("".join(source) if isinstance(source, list) else source))
+    return list(dict.fromkeys(names))
+
+
 def function_names(notebooks: list[Path]) -> list[str]:
     """The functions students write: ``def`` names in the solution cells, in notebook order."""
-    names = []
-    for path in notebooks:
-        for cell in _cells(path):
-            if cell.get("cell_type") == "code" and _nbgrader(cell).get("solution"):
-                names.extend(DEF.findall(cell["source"]))
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(name for path in notebooks for name in solution_functions(_cells(path))))
 
 
 def column_of(grade_id: str, functions: list[str]) -> str:

@@ -8,6 +8,7 @@ state alongside (see :func:`autograder.judge.reference_outputs`).
 """
 import numpy as np
 
+from ..grade_ids import column_of
 from . import Call, Case, Previous
 from . import casegen as gen
 
@@ -70,11 +71,12 @@ def random_shape(rng):
 
 
 def function_of(grade_id, functions):
-    """The graded function a grade id ``<function>_<check>`` belongs to (longest matching name)."""
-    matches = [f for f in functions if grade_id.startswith(f + "_")]
-    if not matches:
+    """The graded function a grade id ``<function>_<check>`` belongs to (longest matching name);
+    a grade id naming none of ``functions`` is a mistake in the registry."""
+    function = column_of(grade_id, functions)
+    if function not in functions:
         raise ValueError(f"grade id {grade_id!r} names none of the functions {functions}")
-    return max(matches, key=len)
+    return function
 
 
 def rollout_cases(function, draw_hyper, *, n_state, counted=False, defaults=None,

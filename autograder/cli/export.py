@@ -22,6 +22,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from ..grade_ids import column_of, function_names
 from .course import Course
 
 DEF = re.compile(r"^def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
@@ -97,18 +98,6 @@ class GradeTable:
                 "median": statistics.median(totals) if totals else None}
 
 
-def function_names(notebooks: list[Path]) -> list[str]:
-    """The functions students write: ``def`` names in the solution cells, in notebook order."""
-    names = []
-    for path in notebooks:
-        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-            meta = cell.get("metadata", {}).get("nbgrader", {})
-            if cell.get("cell_type") == "code" and meta.get("solution"):
-                source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-                names.extend(DEF.findall(source))
-    return list(dict.fromkeys(names))
-
-
 def grade_id_order(notebooks: list[Path]) -> list[str]:
     ids = []
     for path in notebooks:
@@ -117,13 +106,6 @@ def grade_id_order(notebooks: list[Path]) -> list[str]:
             if meta.get("grade") or meta.get("task"):
                 ids.append(meta.get("grade_id"))
     return ids
-
-
-def column_of(grade_id: str, functions: list[str]) -> str:
-    """The function a grade id ``<function>_<check>`` belongs to (the longest matching name, so
-    ``adam_step_bias`` goes to ``adam_step``, not ``adam``), else the grade id itself."""
-    matches = [f for f in functions if grade_id == f or grade_id.startswith(f + "_")]
-    return max(matches, key=len) if matches else grade_id
 
 
 def read_table(gradebook: Gradebook, course: Course, assignment: str) -> GradeTable:
