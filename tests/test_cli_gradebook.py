@@ -117,6 +117,9 @@ def test_csv_and_report_from_the_gradebook(course, tmp_path):
         gb.merge_result(master, ASSIGNMENT, "bob", result(
             {"adam_step_first_step": 2.0, "adam_step_hidden": 0.0, "adam_rollout": 0.0, "written": None}), "b")
         master.update_or_create_student("carol")  # on the roster, submitted nothing
+        # submitted, but autograding failed (e.g. no kernel could start): no score anywhere
+        gb.merge_result(master, ASSIGNMENT, "dan", result(
+            {"adam_step_first_step": None, "adam_step_hidden": None, "adam_rollout": None, "written": None}), "d")
         table = read_table(master, course, ASSIGNMENT)
     finally:
         master.close()
@@ -127,7 +130,8 @@ def test_csv_and_report_from_the_gradebook(course, tmp_path):
     assert rows == [["student_id", "adam", "adam_step", "written", "total"],
                     ["alice", "1", "5", "0", "6"],
                     ["bob", "0", "2", "0", "2"],
-                    ["carol", "", "", "", ""]]
+                    ["carol", "", "", "", ""],
+                    ["dan", "", "", "", ""]]
     assert table.pass_rate("adam_step") == 0.5 and table.pass_rate("adam") == 0.5
     assert table.summary() == {"graded": 2, "max_total": 8.0, "mean": 4.0, "median": 4.0}
     html = write_report(table, {"dave": "NotJSONError: Notebook does not appear to be JSON"},

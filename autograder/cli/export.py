@@ -42,13 +42,19 @@ class StudentGrades:
     cell_scores: dict[str, float | None] = field(default_factory=dict)
     awaiting: list[str] = field(default_factory=list)  # answers still waiting for a human
 
+    @property
+    def graded(self) -> bool:
+        """Submitted and scored: a submission whose autograding failed (no score in any cell)
+        is shown empty, never as zeros, so a machine failure cannot pass for a student's."""
+        return self.submitted and any(score is not None for score in self.cell_scores.values())
+
     def column_score(self, cells: list[GradedCell], column: str) -> float | None:
-        if not self.submitted:
+        if not self.graded:
             return None
         return sum(self.cell_scores.get(c.grade_id) or 0.0 for c in cells if c.column == column)
 
     def total(self) -> float | None:
-        if not self.submitted:
+        if not self.graded:
             return None
         return sum(score or 0.0 for score in self.cell_scores.values())
 
@@ -72,7 +78,8 @@ class GradeTable:
 
     @property
     def submitted(self) -> list[StudentGrades]:
-        return [s for s in self.students if s.submitted]
+        """The students with a graded submission (what the statistics are over)."""
+        return [s for s in self.students if s.graded]
 
     def totals(self) -> list[float]:
         return [s.total() for s in self.submitted]
@@ -126,7 +133,8 @@ def read_table(gradebook: Gradebook, course: Course, assignment: str) -> GradeTa
         if submission is not None:
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
-                    score = grade.score
+                    # not grade.score: nbgrader reports 0 where nothing was scored at all
+                    score = grade.manual_score if grade.manual_score is not None else grade.auto_score
                     if score is not None and grade.extra_credit:
                         score += grade.extra_credit
                     row.cell_scores[grade.cell.name] = score
