@@ -229,3 +229,52 @@ def test_interactive_figure_displays_the_mode_output_once(monkeypatch, mode, mim
     assert len(captured.outputs) == 1 and mime in captured.outputs[0].data
     if mode == "static":
         assert "application/vnd.jupyter.widget-view+json" not in captured.outputs[0].data
+
+
+# -- live frame cache -----------------------------------------------------------------------------
+
+def test_the_live_cache_fills_the_whole_grid_and_serves_the_same_images():
+    drawn = []
+
+    def draw(fig, slope, offset):
+        drawn.append((slope, offset))
+        draw_line(fig, slope, offset)
+
+    figure = InteractiveFigure(draw, Slider("slope", 0, 2, 1), Slider("offset", 0, 1, 1), figsize=(2, 2), dpi=40)
+    box = figure.widget()
+    assert box.frames.wait(timeout=60)
+    assert sorted(set(drawn)) == [(a, b) for a in (0, 1, 2) for b in (0, 1)]
+    assert len(drawn) == 6  # each grid point drawn once, the start state included
+    for slope in (0, 1, 2):
+        for offset in (0, 1):
+            assert box.frames.get({"slope": slope, "offset": offset}) == figure.render(slope=slope, offset=offset)
+    before = len(drawn)
+    box.controls[0].value, box.controls[1].value = 2, 1  # moves after the fill draw nothing
+    assert len(drawn) == before and box.image.value == figure.render(slope=2, offset=1)
+
+
+def test_a_slider_move_is_drawn_before_the_background_fill_goes_on():
+    import threading
+
+    release = threading.Event()
+    order = []
+
+    def draw(fig, k):
+        if k == 1:
+            release.wait(10)  # the background thread holds the figure on its first frame
+        order.append(k)
+        draw_line(fig, k, 0)
+
+    figure = InteractiveFigure(draw, Slider("k", 0, 9, 1), figsize=(2, 2), dpi=40)
+    box = figure.widget()  # draws k=0, then the fill starts on k=1 and blocks
+    threading.Timer(0.3, release.set).start()
+    box.controls[0].value = 9  # the far end: wanted now, drawn right after k=1
+    assert box.frames.wait(timeout=60)
+    assert order[:3] == [0, 1, 9], order
+    assert sorted(order) == list(range(10))
+
+
+def test_time_updates_warm_measures_look_ups_after_the_fill():
+    figure = InteractiveFigure(draw_line, Slider("slope", 0, 2, 1), Slider("offset", 0, 1, 1), figsize=(2, 2), dpi=40)
+    seconds = interactive.time_updates(figure, repeats=6, warm=True)
+    assert len(seconds) == 6 and all(s >= 0 for s in seconds)
