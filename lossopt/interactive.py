@@ -39,6 +39,7 @@ sliders to coarsen. A frame of a two-panel line plot weighs 3-5 kB.
 """
 from __future__ import annotations
 
+import atexit
 import base64
 import html
 import inspect
@@ -248,13 +249,15 @@ class InteractiveFigure:
         return self._png(state)
 
     # -- live: ipywidgets ---------------------------------------------------------------------
-    def widget(self, cache=True):
+    def widget(self, cache=True, prefetch=None):
         """An ipywidgets box: the sliders above an Image that shows the figure at their values.
 
         With ``cache`` (the default) every frame drawn is kept, and once the figure is shown a
         background thread draws the grid points not seen yet (see :class:`FrameCache`), so a
         slider move soon costs a look-up instead of a matplotlib redraw. ``cache=False`` redraws
-        on every move (what the benchmark's cold figure measures).
+        on every move (what the benchmark's cold figure measures). ``prefetch``: ``True`` starts
+        the background drawing now; the default starts it at the first slider move in a Jupyter
+        kernel (a reader is there), so a notebook run headless spends nothing on it.
         """
         import ipywidgets as widgets
 
@@ -272,15 +275,19 @@ class InteractiveFigure:
                                                     max_width="100%"))
         names = [s.name for s in self.sliders]
 
+        on_first_move = cache and prefetch is None and _in_kernel()
+
         def redraw(_change):
             values = {name: c.value for name, c in zip(names, controls)}
             image.value = frames.get(values) if cache else self._png(values)
+            if on_first_move:
+                frames.start()  # once; later calls return at once
 
         for control in controls:
             control.observe(redraw, names="value")
         box = widgets.VBox([*controls, image])
         box.controls, box.image, box.frames = controls, image, frames
-        if cache:
+        if cache and prefetch:
             frames.start()
         return box
 
@@ -442,6 +449,28 @@ def interactive_figure(draw, *sliders, figsize=(6.4, 4.0), dpi=None):
     display(figure)
 
 
+_STOP = threading.Event()  # set at interpreter exit: background drawing ends between frames
+_FILLS = []
+
+
+@atexit.register
+def _stop_fills():
+    # a daemon thread killed inside matplotlib's C++ renderer at shutdown aborts the process
+    _STOP.set()
+    for thread in _FILLS:
+        thread.join(timeout=5)
+
+
+def _in_kernel():
+    """True inside a Jupyter kernel (where a person moves the sliders)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
 class FrameCache:
     """The PNG of every slider-grid point a live figure has shown, filled in the background.
 
@@ -483,8 +512,10 @@ class FrameCache:
         start = self._key(self.figure.initial)
         grid = itertools.product(*(range(len(s.values)) for s in self.figure.sliders))
         for key in sorted(grid, key=lambda k: sum(abs(a - b) for a, b in zip(k, start))):
-            while self.wanted.is_set():  # a slider move is waiting for the figure
+            while self.wanted.is_set() and not _STOP.is_set():  # a slider move waits for the figure
                 time.sleep(0.002)
+            if _STOP.is_set():
+                return
             with self.lock:
                 if key not in self.frames:
                     self.frames[key] = self.figure._png(self._values(key))
@@ -493,6 +524,7 @@ class FrameCache:
         """Draw the rest of the grid in a daemon thread (once; grids over MAX_FRAMES are not)."""
         if self.thread is None and self.figure.frame_count <= MAX_FRAMES:
             self.thread = threading.Thread(target=self._fill, name="lossopt-frames", daemon=True)
+            _FILLS.append(self.thread)
             self.thread.start()
 
     def wait(self, timeout=None):
@@ -511,7 +543,7 @@ def time_updates(figure, repeats=20, warm=False):
     ``warm``: the frame cache is filled first, as a reader finds the figure a few seconds after
     it appears, so a move costs a look-up.
     """
-    box = figure.widget(cache=warm)
+    box = figure.widget(cache=warm, prefetch=warm)
     if warm:
         box.frames.wait()
     seconds = []

@@ -241,7 +241,7 @@ def test_the_live_cache_fills_the_whole_grid_and_serves_the_same_images():
         draw_line(fig, slope, offset)
 
     figure = InteractiveFigure(draw, Slider("slope", 0, 2, 1), Slider("offset", 0, 1, 1), figsize=(2, 2), dpi=40)
-    box = figure.widget()
+    box = figure.widget(prefetch=True)
     assert box.frames.wait(timeout=60)
     assert sorted(set(drawn)) == [(a, b) for a in (0, 1, 2) for b in (0, 1)]
     assert len(drawn) == 6  # each grid point drawn once, the start state included
@@ -266,7 +266,7 @@ def test_a_slider_move_is_drawn_before_the_background_fill_goes_on():
         draw_line(fig, k, 0)
 
     figure = InteractiveFigure(draw, Slider("k", 0, 9, 1), figsize=(2, 2), dpi=40)
-    box = figure.widget()  # draws k=0, then the fill starts on k=1 and blocks
+    box = figure.widget(prefetch=True)  # draws k=0, then the fill starts on k=1 and blocks
     threading.Timer(0.3, release.set).start()
     box.controls[0].value = 9  # the far end: wanted now, drawn right after k=1
     assert box.frames.wait(timeout=60)
@@ -278,3 +278,24 @@ def test_time_updates_warm_measures_look_ups_after_the_fill():
     figure = InteractiveFigure(draw_line, Slider("slope", 0, 2, 1), Slider("offset", 0, 1, 1), figsize=(2, 2), dpi=40)
     seconds = interactive.time_updates(figure, repeats=6, warm=True)
     assert len(seconds) == 6 and all(s >= 0 for s in seconds)
+
+
+def test_outside_a_kernel_nothing_is_drawn_in_the_background():
+    drawn = []
+
+    def draw(fig, k):
+        drawn.append(k)
+        draw_line(fig, k, 0)
+
+    box = InteractiveFigure(draw, Slider("k", 0, 5, 1), figsize=(2, 2), dpi=40).widget()
+    assert box.frames.thread is None and drawn == [0]
+
+
+def test_in_a_kernel_the_first_slider_move_starts_the_background_drawing(monkeypatch):
+    monkeypatch.setattr(interactive, "_in_kernel", lambda: True)
+    box = InteractiveFigure(draw_line, Slider("slope", 0, 4, 1), Slider("offset", 0, 1, 1),
+                            figsize=(2, 2), dpi=40).widget()
+    assert box.frames.thread is None  # shown, nobody has touched it: nothing drawn ahead
+    box.controls[0].value = 1
+    assert box.frames.thread is not None and box.frames.wait(timeout=60)
+    assert len(box.frames.frames) == 10
