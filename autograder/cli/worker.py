@@ -106,7 +106,9 @@ def _autograde(task: dict, url: str, log, capture) -> dict:
         gb.seed_prior(private_book, assignment, student, task.get("prior") or {})
     overrides = {
         "CourseDirectory": {"student_id": student, "assignment_id": assignment, "notebook_id": "*"},
-        "Autograde": {"force": True, "create_student": True},
+        # the command already normalized every submission at intake (grade.normalize), so
+        # nbgrader_config.py's pre-convert hook would only read each notebook a second time
+        "Autograde": {"force": True, "create_student": True, "pre_convert_hook": None},
         "GenerateFeedback": {"force": True},
     }
     for section, traits in (task.get("config") or {}).items():
