@@ -136,7 +136,8 @@ def test_feedback_for_every_graded_student_without_hidden_tests(graded):
 
 def test_report_has_inline_pictures_and_every_function(graded):
     html = (graded.root / "grades" / ASSIGNMENT / "report.html").read_text()
-    assert html.count("src='data:image/png;base64,") == 2
+    assert html.count("<svg ") == 2 and "<img" not in html
+    assert f"<title>{ASSIGNMENT}: scores of " in html and "<title>pass rate per graded function</title>" in html
     assert "http://" not in html and "https://" not in html and "<script" not in html
     for function in list(read_csv(graded.root)[0])[1:-1]:
         assert f"<td>{function}</td>" in html

@@ -136,7 +136,50 @@ def test_csv_and_report_from_the_gradebook(course, tmp_path):
     assert table.summary() == {"graded": 2, "max_total": 8.0, "mean": 4.0, "median": 4.0}
     html = write_report(table, {"dave": "NotJSONError: Notebook does not appear to be JSON"},
                         tmp_path / "report.html").read_text()
-    assert html.count("src='data:image/png;base64,") == 2
+    assert html.count("<svg ") == 2 and "<img" not in html
+    assert "<title>toy: scores of 2 submissions</title>" in html
+    assert "<title>pass rate per graded function</title>" in html
     assert "http" not in html and "<script" not in html
     assert "<td>dave</td><td>NotJSONError: Notebook does not appear to be JSON</td>" in html
     assert "alice: written" in html  # awaiting a manual grade
+
+
+def test_report_charts_are_escaped_inline_svg_without_matplotlib():
+    import re
+    import subprocess
+    import sys
+    import xml.etree.ElementTree as ET
+
+    from autograder.cli.export import GradedCell, GradeTable, StudentGrades
+    from autograder.cli.report import render
+
+    def student(name, first, second):
+        return StudentGrades(name, True, {"weird_check": first, "ok_check": second})
+
+    # 10 points in all: ten bins of 1 point; totals 7, 5, 3.5 and 3.2 (eve submitted nothing)
+    table = GradeTable("hw<1>&", [GradedCell("weird_check", "a<&>b", 5.0), GradedCell("ok_check", "ok", 5.0)],
+                       [student("ann", 2.0, 5.0), student("ben", 0.0, 5.0), student("cat", 0.5, 3.0),
+                        student("dov", 0.2, 3.0), StudentGrades("eve", False)])
+    page = render(table, {}, "")
+    assert "a&lt;&amp;&gt;b" in page and "a<&>b" not in page and "hw<1>" not in page
+    histogram, rates = (ET.fromstring(svg) for svg in re.findall(r"<svg .*?</svg>", page, re.S))
+    for chart, title in ((histogram, "hw<1>&: scores of 4 submissions"), (rates, "pass rate per graded function")):
+        assert chart.get("role") == "img" and chart.get("aria-label") == chart.findtext("title") == title
+        assert chart.get("width") == "100%" and chart.get("viewBox").startswith("0 0 ")
+    texts = [t.text for t in histogram.iter("text")]
+    assert "total score (out of 10)" in texts and "students" in texts and {"0", "2", "10"} <= set(texts)
+    bars = [(r.get("fill"), r.findtext("title")) for r in histogram.iter("rect")]
+    assert bars == [("#3b6ea5", "2 scored 3 to 4"), ("#3b6ea5", "1 scored 5 to 6"), ("#3b6ea5", "1 scored 7 to 8")]
+    bars = [(r.get("fill"), float(r.get("width")) > 0) for r in rates.iter("rect")]
+    assert bars == [("#b8453b", False), ("#3b8f5a", True)]  # nobody full on a<&>b; half on ok
+    texts = [t.text for t in rates.iter("text")]
+    assert texts.index("a<&>b") < texts.index("0%") < texts.index("ok") < texts.index("50%")
+    assert "% of students with full marks" in texts
+
+    probe = ("import sys; from autograder.cli.export import GradedCell, GradeTable, StudentGrades; "
+             "from autograder.cli.report import render; "
+             "render(GradeTable('a', [GradedCell('f_1', 'f', 1.0)], [StudentGrades('s', True, {'f_1': 1.0})]), "
+             "{}, ''); "
+             "print('matplotlib' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
