@@ -17,6 +17,7 @@ Wire format of one value (``encode`` / ``decode``, used on both sides of the ker
     {"previous": [call, item]}   (inputs only: the student's own result of an earlier call)
     {"kernel_code": source}      (inputs only: a grader-written expression, e.g. a lambda)
 """
+import functools
 import inspect
 import json
 
@@ -143,6 +144,13 @@ def _collect(payload_json):
     display({RESULTS_MIME: {"nonce": payload["nonce"], "results": results}}, raw=True)
 
 
+@functools.lru_cache(maxsize=1)
+def _helpers_source():
+    """The helpers every collection cell carries, read once per process (``inspect.getsource``
+    tokenizes this file: a tenth of a second per notebook graded if done for every cell)."""
+    return "\n\n".join(inspect.getsource(f) for f in (encode, decode, _collect))
+
+
 def collection_source(calls_per_case, nonce, docstring):
     """Source of a test cell that collects the student's results on the given cases.
 
@@ -150,7 +158,7 @@ def collection_source(calls_per_case, nonce, docstring):
     ``{"function": name, "args": [encoded...], "kwargs": [[name, encoded], ...]}``.
     """
     payload = json.dumps({"nonce": nonce, "cases": calls_per_case})
-    helpers = "\n\n".join(inspect.getsource(f) for f in (encode, decode, _collect))
+    helpers = _helpers_source()
     # One function scope, removed afterwards, so nothing of this cell lingers in the student's
     # namespace except what their own functions did.
     return (f"{docstring}\n"
