@@ -16,6 +16,13 @@ assignment, so it builds them once:
   images that lack it and ``tabindex`` to JupyterLab-style cell wrappers (done here on the text:
   :func:`accessibility_fixes`). Together 60 % of a feedback page's time.
 
+- :func:`shared_engines`: nbgrader opens a new SQLAlchemy engine for every ``Gradebook(...)``,
+  a dozen per submission, and each new engine compiles every SQL statement again (a fifth of a
+  second per submission). A worker grades each submission in a private gradebook file at the
+  same path (a fresh copy of the assignment's template each time), so one engine per URL serves
+  them all, with its statement cache; :func:`fresh_engine` closes its connections before the
+  file is replaced, so no submission ever reads another's gradebook.
+
 Nothing here changes what is graded or what a student reads: ``tests/test_cli_warm.py``
 renders feedback both ways and compares the documents, and checks bad metadata still fails.
 """
@@ -64,6 +71,38 @@ def cached_metadata_validation() -> None:
 
     if not isinstance(common.jsonschema, _CachedSchemaValidation):
         common.jsonschema = _CachedSchemaValidation(common.jsonschema)
+
+
+# -- gradebook engines ---------------------------------------------------------------------------
+
+_ENGINES: dict[tuple, object] = {}
+
+
+def shared_engines() -> None:
+    """Make ``nbgrader.api.Gradebook`` reuse one engine per database URL in this process.
+    Idempotent; meant for grading workers."""
+    import nbgrader.api
+
+    if getattr(nbgrader.api.create_engine, "shared", False):
+        return
+    create = nbgrader.api.create_engine
+
+    def create_engine(url, *args, **kwargs):
+        key = (str(url), repr(args), repr(sorted(kwargs.items())))
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = _ENGINES[key] = create(url, *args, **kwargs)
+        return engine
+
+    create_engine.shared = True
+    nbgrader.api.create_engine = create_engine
+
+
+def fresh_engine(url: str) -> None:
+    """Close every connection the shared engine of ``url`` holds (before its file is replaced)."""
+    for key, engine in _ENGINES.items():
+        if key[0] == url:
+            engine.dispose()
 
 
 # -- feedback pages ----------------------------------------------------------------------------

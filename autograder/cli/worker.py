@@ -30,9 +30,15 @@ def grade_submission(task: dict) -> dict:
     goes), ``config`` (extra ``{"Section": {"trait": value}}`` overrides). Returns
     ``{"student", "ok", "result" | "reason", "seconds"}``; never raises.
     """
+    from .warm import fresh_engine, shared_engines
+
     started = time.monotonic()
     student = task["student"]
-    private = Path(task["workdir"]) / f"{student}.sqlite"
+    # one private gradebook path per worker process, a fresh copy of the template for each
+    # submission: the worker's shared engine (and its compiled statements) serves them all
+    shared_engines()
+    private = Path(task["workdir"]) / f"worker-{os.getpid()}.sqlite"
+    fresh_engine("sqlite:///" + str(private))
     log, capture = capturing_logger(f"autograder.worker.{student}")
     outcome: dict = {"student": student}
     stderr_path = Path(task["log_path"]).with_suffix(".stderr") if task.get("log_path") else None
@@ -46,6 +52,7 @@ def grade_submission(task: dict) -> dict:
     except Exception:
         outcome.update(ok=False, reason=traceback.format_exc().strip().splitlines()[-1][:400])
     finally:
+        fresh_engine("sqlite:///" + str(private))
         private.unlink(missing_ok=True)
         capture.write(task.get("log_path"))
     outcome["seconds"] = time.monotonic() - started
