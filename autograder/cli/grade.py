@@ -156,6 +156,18 @@ def normalize(course: Course, assignment: str, students: list[str], released: Pa
     return notes
 
 
+def largest_first(students: list[str], folder_of) -> list[str]:
+    """The order to hand submissions to the workers: the largest first (ties by name).
+
+    Size stands in for grading time (a blank or half-done notebook runs fastest), so the last
+    submissions to start are short ones and no core idles long at the end while one worker
+    finishes a long one."""
+    def size(student):
+        folder = folder_of(student)
+        return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
+    return sorted(students, key=lambda s: (-size(s), s))
+
+
 def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bool = False,
           pattern: str | None = None, unsandboxed: bool = False, out=sys.stdout,
           progress_stream=None) -> dict:
@@ -198,7 +210,8 @@ def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bo
         tasks = [{"root": str(course.root), "assignment": assignment, "student": s,
                   "template": str(template), "workdir": scratch,
                   "prior": gb.prior_grading(master, assignment, s), "config": worker_config,
-                  "log_path": str(grades_folder / "logs" / f"{s}.log")} for s in to_grade]
+                  "log_path": str(grades_folder / "logs" / f"{s}.log")}
+                 for s in largest_first(to_grade, lambda s: submitted / s / assignment)]
         progress = Progress(len(tasks), stream=progress_stream)
         master.db.commit()
         master.engine.dispose()  # workers are forked: none may inherit a live connection
