@@ -183,3 +183,22 @@ def test_report_charts_are_escaped_inline_svg_without_matplotlib():
              "print('matplotlib' in sys.modules)")
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
+
+
+def test_migration_head_is_alembics_answer_without_importing_alembic(tmp_path):
+    import os
+
+    import nbgrader.api
+    from alembic.script import ScriptDirectory
+
+    from autograder.cli.course import migration_head
+
+    scripts = os.path.join(os.path.dirname(nbgrader.api.__file__), "alembic")
+    assert migration_head(os.path.join(scripts, "versions")) == ScriptDirectory(scripts).get_current_head()
+    chain = {"a1.py": "revision = 'a1'\ndown_revision = None\n", "b2.py": 'revision = "b2"\ndown_revision = "a1"\n',
+             "c3.py": "revision = 'c3'\ndown_revision = 'b2'\n"}
+    for name, text in chain.items():
+        (tmp_path / name).write_text(text)
+    assert migration_head(str(tmp_path)) == "c3"
+    (tmp_path / "d4.py").write_text("revision = 'd4'\ndown_revision = 'b2'\n")  # a branch: two heads
+    assert migration_head(str(tmp_path)) is None
