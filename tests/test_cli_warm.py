@@ -133,3 +133,55 @@ def test_metadata_validation_accepts_good_and_refuses_bad_cells_as_nbgrader_does
     with pytest.raises(jsonschema.ValidationError) as theirs:
         jsonschema.validate(bad.metadata.nbgrader, validator.schema)
     assert ours.value.message == theirs.value.message and "'three'" in ours.value.message
+
+
+@pytest.fixture
+def engines(monkeypatch):
+    import nbgrader.api
+
+    from autograder.cli.course import prepare_nbgrader
+
+    prepare_nbgrader()  # new gradebooks stamped in-process, as in the command
+    monkeypatch.setattr(nbgrader.api, "create_engine", nbgrader.api.create_engine)  # restored after
+    monkeypatch.setattr(warm, "_ENGINES", {})
+    monkeypatch.setattr(warm, "_SCRATCH", set())
+    warm.shared_engines()
+    warm.shared_engines()  # idempotent
+    yield nbgrader.api
+    for engine in warm._ENGINES.values():
+        engine.dispose()
+
+
+def test_one_engine_per_gradebook_url_and_no_stale_gradebook_after_the_file_is_replaced(engines, tmp_path):
+    import shutil
+
+    private, first, second = tmp_path / "worker.sqlite", tmp_path / "alice.sqlite", tmp_path / "bob.sqlite"
+    for path, student in ((first, "alice"), (second, "bob")):
+        with engines.Gradebook(f"sqlite:///{path}") as book:
+            book.add_student(student)
+    url = f"sqlite:///{private}"
+    seen = []
+    for source in (first, second):  # what the worker does for each submission
+        warm.fresh_engine(url)
+        shutil.copyfile(source, private)
+        with engines.Gradebook(url) as one, engines.Gradebook(url) as two:
+            assert one.engine is two.engine
+            seen.append([s.id for s in two.students])
+        warm.fresh_engine(url)
+        private.unlink()
+    assert seen == [["alice"], ["bob"]]
+
+
+def test_scratch_gradebooks_skip_disk_synchronisation_and_others_do_not(engines, tmp_path):
+    from sqlalchemy import text
+
+    scratch, course = f"sqlite:///{tmp_path / 'scratch.sqlite'}", f"sqlite:///{tmp_path / 'course.sqlite'}"
+    warm.scratch_database(scratch)
+    settings = {}
+    for url in (scratch, course):
+        with engines.Gradebook(url) as book:
+            with book.engine.connect() as connection:
+                settings[url] = (connection.execute(text("PRAGMA synchronous")).scalar(),
+                                 connection.execute(text("PRAGMA journal_mode")).scalar())
+    assert settings[scratch] == (0, "memory")
+    assert settings[course] == (2, "delete")  # SQLite's defaults: FULL, a journal on disk

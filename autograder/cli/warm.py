@@ -21,7 +21,9 @@ assignment, so it builds them once:
   second per submission). A worker grades each submission in a private gradebook file at the
   same path (a fresh copy of the assignment's template each time), so one engine per URL serves
   them all, with its statement cache; :func:`fresh_engine` closes its connections before the
-  file is replaced, so no submission ever reads another's gradebook.
+  file is replaced, so no submission ever reads another's gradebook. That private file is
+  scratch (deleted once its result is read), so :func:`scratch_database` also tells SQLite not
+  to wait for the disk at each of nbgrader's commits (some 50 per submission).
 
 Nothing here changes what is graded or what a student reads: ``tests/test_cli_warm.py``
 renders feedback both ways and compares the documents, and checks bad metadata still fails.
@@ -35,6 +37,7 @@ from nbconvert.exporters.html import HTMLExporter
 from nbconvert.exporters.templateexporter import TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from sqlalchemy import event
 
 # -- cell metadata validation ------------------------------------------------------------------
 
@@ -76,6 +79,21 @@ def cached_metadata_validation() -> None:
 # -- gradebook engines ---------------------------------------------------------------------------
 
 _ENGINES: dict[tuple, object] = {}
+_SCRATCH: set[str] = set()
+
+
+def scratch_database(url: str) -> None:
+    """Mark the SQLite database at ``url`` as scratch: engines made for it from now on skip
+    SQLite's disk synchronisation and keep the rollback journal in memory. A crash can then
+    corrupt the file, which is thrown away anyway."""
+    _SCRATCH.add(url)
+
+
+def _no_disk_waits(connection, _record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.execute("PRAGMA journal_mode=MEMORY")
+    cursor.close()
 
 
 def shared_engines() -> None:
@@ -92,6 +110,8 @@ def shared_engines() -> None:
         engine = _ENGINES.get(key)
         if engine is None:
             engine = _ENGINES[key] = create(url, *args, **kwargs)
+            if str(url) in _SCRATCH:
+                event.listen(engine, "connect", _no_disk_waits)
         return engine
 
     create_engine.shared = True

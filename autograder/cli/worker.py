@@ -30,7 +30,7 @@ def grade_submission(task: dict) -> dict:
     goes), ``config`` (extra ``{"Section": {"trait": value}}`` overrides). Returns
     ``{"student", "ok", "result" | "reason", "seconds"}``; never raises.
     """
-    from .warm import fresh_engine, shared_engines
+    from .warm import fresh_engine, scratch_database, shared_engines
 
     started = time.monotonic()
     student = task["student"]
@@ -38,6 +38,7 @@ def grade_submission(task: dict) -> dict:
     # submission: the worker's shared engine (and its compiled statements) serves them all
     shared_engines()
     private = Path(task["workdir"]) / f"worker-{os.getpid()}.sqlite"
+    scratch_database("sqlite:///" + str(private))
     fresh_engine("sqlite:///" + str(private))
     log, capture = capturing_logger(f"autograder.worker.{student}")
     outcome: dict = {"student": student}
