@@ -19,7 +19,9 @@ so a machine whose load drifts (other jobs starting or ending) does not favour e
 load average is printed before and after. Prints submissions per minute for both, their ratio,
 and whether the two gave every student the same total (hidden checks draw fresh random cases at
 each run, so a submission wrong only on some inputs may differ; each difference is listed).
-Asserts nothing. Target: ratio >= 2 on a 2-core machine with the sandbox on.
+Also prints, for each side, the machine's busy CPU time during its runs (all processes,
+sandboxed kernels included, from /proc/stat), so a ratio can be read as "less work" or "more
+cores". Asserts nothing. Target: ratio >= 2 on a 2-core machine with the sandbox on.
 """
 import argparse
 import os
@@ -45,11 +47,26 @@ def fresh_course(root: Path, assignment: str) -> Path:
     return root
 
 
-def run(args, cwd, log):
+def busy_core_seconds() -> float:
+    """CPU time the whole machine has spent busy so far (all cores, every process: the sandboxed
+    kernels too, which no rusage of ours sees), from /proc/stat; 0 where there is none."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+    except OSError:
+        return 0.0
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+CPU = {"plain": 0.0, "command": 0.0, "setup": 0.0}
+
+
+def run(args, cwd, log, side):
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    started = time.perf_counter()
+    started, busy = time.perf_counter(), busy_core_seconds()
     with open(log, "a") as handle:
         done = subprocess.run(args, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    CPU[side] += busy_core_seconds() - busy
     return time.perf_counter() - started, done.returncode
 
 
@@ -63,18 +80,19 @@ def totals(course: Path, assignment: str) -> dict:
 def grade_plain(work: Path, assignment: str, source: Path) -> float:
     course = fresh_course(work / "plain", assignment)
     log = course / "benchmark.log"
-    run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], course, log)
+    run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], course, log, "setup")
     shutil.copytree(source, course / "submitted")
-    seconds, code = run([str(BIN / "nbgrader"), "autograde", assignment], course, log)
+    seconds, code = run([str(BIN / "nbgrader"), "autograde", assignment], course, log, "plain")
     print(f"    plain nbgrader autograde {seconds:6.1f} s (exit {code})", flush=True)
     return seconds, course
 
 
 def grade_command(work: Path, assignment: str, source: Path, jobs: int) -> float:
     course = fresh_course(work / "command", assignment)
-    run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], course, course / "benchmark.log")
+    run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], course,
+        course / "benchmark.log", "setup")
     seconds, code = run([sys.executable, "-m", "autograder", "grade", assignment, str(source),
-                         "--jobs", str(jobs)], course, course / "benchmark.log")
+                         "--jobs", str(jobs)], course, course / "benchmark.log", "command")
     print(f"    autograder grade -j {jobs}    {seconds:6.1f} s (exit {code})", flush=True)
     return seconds, course
 
@@ -103,13 +121,14 @@ def main():
             source = write_submitted(here / "lms", assignment, submissions)
             print(f"  round {round_ + 1}, {assignment}:", flush=True)
             order = ["plain", "command"] if round_ % 2 == 0 else ["command", "plain"]
-            courses = {}
+            courses, took = {}, {}
             for side in order:
                 if side == "plain":
-                    took, courses[side] = grade_plain(here, assignment, source)
+                    took[side], courses[side] = grade_plain(here, assignment, source)
                 else:
-                    took, courses[side] = grade_command(here, assignment, source, options.jobs)
-                seconds[side] += took
+                    took[side], courses[side] = grade_command(here, assignment, source, options.jobs)
+                seconds[side] += took[side]
+            print(f"    ratio here: {took['plain'] / took['command']:.2f}x", flush=True)
             plain_totals, our_totals = totals(courses["plain"], assignment), totals(courses["command"], assignment)
             differ = {s: (plain_totals.get(s), our_totals.get(s)) for s in set(plain_totals) | set(our_totals)
                       if plain_totals.get(s) != our_totals.get(s)}
@@ -121,6 +140,10 @@ def main():
     print(f"plain nbgrader autograde : {plain_rate:7.1f} submissions/min ({seconds['plain']:.1f} s)")
     print(f"autograder grade -j {options.jobs}    : {command_rate:7.1f} submissions/min ({seconds['command']:.1f} s)")
     print(f"ratio                    : {command_rate / plain_rate:.2f}x (target >= 2x)")
+    for side, label in (("plain", "plain nbgrader autograde"), ("command", f"autograder grade -j {options.jobs}")):
+        if CPU[side]:
+            print(f"{label:<25}: {CPU[side]:7.1f} busy core-seconds ({CPU[side] / count:.2f} per "
+                  f"submission), {CPU[side] / seconds[side]:.2f} cores busy on average")
     if not options.keep:
         shutil.rmtree(work, ignore_errors=True)
 
