@@ -338,6 +338,22 @@ def test_a_kernel_start_with_numpy_and_matplotlib_fits_half_the_default_memory_l
     assert errors(notebook.cells[0]) == [] and texts(notebook.cells[0]) == "1000.0\n"
 
 
+def test_matplotlib_finds_its_font_list_built_once_outside_the_sandbox():
+    """No font scan per submission: the prebuilt list is there, read-only, and matplotlib uses
+    it from its writable config folder (no fallback to a temporary one)."""
+    from autograder.sandbox.bwrap import MATPLOTLIB_DIR, matplotlib_font_lists
+
+    lists = matplotlib_font_lists()
+    assert lists, "the font list could not be built under the virtual environment"
+    name = os.path.basename(lists[0])
+    notebook = run(["import os, matplotlib, matplotlib.font_manager as fm\n"
+                    f"path = os.path.join(matplotlib.get_cachedir(), {name!r})\n"
+                    "print(matplotlib.get_cachedir(), os.access(matplotlib.get_cachedir(), os.W_OK),\n"
+                    "      os.path.isfile(path), os.access(path, os.W_OK), len(fm.fontManager.ttflist) > 0)"])
+    assert errors(notebook.cells[0]) == []
+    assert texts(notebook.cells[0]) == f"{MATPLOTLIB_DIR} True True False True\n"
+
+
 def test_a_kernel_that_dies_after_student_code_ran_costs_only_its_cells():
     notebook = run(["import os\nx = 1", "os._exit(1)", "print('after', x)"], kernel_start_attempts=1)
     assert errors(notebook.cells[1])[-1][0] == "KernelDied"

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 
 INSTALL_HINT = (
     "bubblewrap is not installed, so student code cannot be sandboxed and grading refuses to "
@@ -27,6 +28,7 @@ INSTALL_HINT = (
 )
 
 SANDBOX_HOME = "/sandbox"
+MATPLOTLIB_DIR = "/tmp/matplotlib"  # the sandbox's MPLCONFIGDIR, with a prebuilt font list
 RUNNER_MOUNT = "/opt/lossopt-runner"
 # uids of kernels graded as root (one per concurrent sandbox); none of them names a user
 SANDBOX_UID_BASE = 200_000
@@ -116,7 +118,7 @@ def sandbox_env(extra=None):
         "HOME": SANDBOX_HOME, "TMPDIR": "/tmp", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
         "PATH": os.path.join(sys.prefix, "bin") + ":/usr/local/bin:/usr/bin:/bin",
         "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
-        "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/matplotlib",
+        "MPLBACKEND": "Agg", "MPLCONFIGDIR": MATPLOTLIB_DIR,
         "IPYTHONDIR": "/tmp/ipython", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime",
         "JUPYTER_CONFIG_DIR": "/tmp/jupyter-config", "JUPYTER_DATA_DIR": "/tmp/jupyter-data",
         "JUPYTER_PLATFORM_DIRS": "1",
@@ -129,6 +131,40 @@ def sandbox_env(extra=None):
     }
     env.update(extra or {})
     return env
+
+
+@functools.lru_cache(maxsize=None)
+def matplotlib_font_lists():
+    """matplotlib's font list (``fontlist-v*.json``) for this Python, built once and kept under
+    the virtual environment; ``[]`` if matplotlib is missing or it cannot be built there.
+
+    Every sandbox starts with an empty MPLCONFIGDIR, so a notebook importing ``pyplot`` would
+    scan the system's fonts again on every submission (a third of a second). The list names
+    font files by path, and the sandbox sees /usr and the venv at their own paths, so the one
+    built here is valid inside; it is mounted read-only, one per sandbox."""
+    cache = os.path.join(sys.prefix, "var", "cache", "lossopt-sandbox", "matplotlib")
+
+    def found():
+        if not os.path.isdir(cache):
+            return []
+        return sorted(os.path.join(cache, n) for n in os.listdir(cache)
+                      if n.startswith("fontlist-") and n.endswith(".json"))
+
+    if not found():
+        try:
+            os.makedirs(os.path.dirname(cache), exist_ok=True)
+            building = tempfile.mkdtemp(prefix="building-", dir=os.path.dirname(cache))
+            subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
+                           env=dict(os.environ, MPLCONFIGDIR=building), capture_output=True,
+                           timeout=120, check=True)
+            os.chmod(building, 0o755)
+            try:
+                os.rename(building, cache)
+            except OSError:  # another grading process got there first
+                shutil.rmtree(building, ignore_errors=True)
+        except (OSError, subprocess.SubprocessError):
+            return []
+    return found()
 
 
 def bwrap_command(bwrap, scratch, runner_dir, read_only, limits, env):
@@ -145,6 +181,10 @@ def bwrap_command(bwrap, scratch, runner_dir, read_only, limits, env):
     # /tmp first: a later tmpfs would hide a Python or a course checkout that lives under /tmp
     args += ["--proc", "/proc", "--dev", "/dev",
              "--perms", "1777", "--size", str(int(limits.tmp_mb) * 2**20), "--tmpfs", "/tmp"]
+    # MPLCONFIGDIR: writable like /tmp, with matplotlib's font list already in it (read-only)
+    args += ["--perms", "1777", "--dir", MATPLOTLIB_DIR]
+    for font_list in matplotlib_font_lists():
+        args += ["--ro-bind", font_list, os.path.join(MATPLOTLIB_DIR, os.path.basename(font_list))]
     mounted = python_roots() + _outermost(read_only)
     for path in mounted:
         args += ["--ro-bind", path, path]
