@@ -2,7 +2,8 @@
 
 One module per verb (``grade``, ``release``, ``status``); the grading run is assembled from
 ``course`` (where the course is, its nbgrader config), ``lms`` (collect an LMS download),
-``parallel`` and ``worker`` (autograde many submissions at once, each in a private gradebook),
+``parallel`` and ``worker`` (autograde many submissions at once, each in a private gradebook;
+``warm``: what a worker builds once and reuses for every submission),
 ``gradebook`` (the course database, the re-run ledger), ``progress`` (the progress bar),
 ``export`` (grades.csv) and ``report`` (report.html).
 
