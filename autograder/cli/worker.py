@@ -111,10 +111,9 @@ def _autograde(task: dict, url: str, log, capture) -> dict:
     from nbgrader.coursedir import CourseDirectory
 
     from . import gradebook as gb
-
-    student, assignment = task["student"], task["assignment"]
     from .warm import cached_metadata_validation
 
+    student, assignment = task["student"], task["assignment"]
     cached_metadata_validation()
     course = Course(Path(task["root"]), db_url_override=url)
     course_id = course.course_id
