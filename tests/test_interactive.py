@@ -138,14 +138,20 @@ def test_live_and_static_show_the_same_start_state():
     assert np.abs(live - static).mean() < 8  # only the palette reduction differs
 
 
-def test_time_updates_moves_every_slider_and_times_each_move():
-    seen = []
+def recording_line_figure():
+    """A small slope x offset figure (3 x 2 grid) and the list of states it has drawn."""
+    drawn = []
 
     def draw(fig, slope, offset):
-        seen.append((slope, offset))
+        drawn.append((slope, offset))
         draw_line(fig, slope, offset)
 
-    figure = InteractiveFigure(draw, Slider("slope", 0, 2, 1), Slider("offset", 0, 1, 1), figsize=(2, 2), dpi=40)
+    return InteractiveFigure(draw, Slider("slope", 0, 2, 1), Slider("offset", 0, 1, 1),
+                             figsize=(2, 2), dpi=40), drawn
+
+
+def test_time_updates_moves_every_slider_and_times_each_move():
+    figure, seen = recording_line_figure()
     seconds = interactive.time_updates(figure, repeats=4)
     assert len(seconds) == 4 and all(s > 0 for s in seconds)
     # start state, then slope 0->1, offset 0->1, slope 1->2, offset 1->0 (wraps)
@@ -155,10 +161,7 @@ def test_time_updates_moves_every_slider_and_times_each_move():
 # -- static mode --------------------------------------------------------------------------------
 
 def test_static_html_holds_one_frame_per_grid_point_in_row_major_order():
-    def draw(fig, slope, offset):
-        draw_line(fig, slope, offset)
-
-    figure = InteractiveFigure(draw, Slider("slope", 0, 2, 1, value=1), Slider("offset", -1.0, 1.0, 1.0),
+    figure = InteractiveFigure(draw_line, Slider("slope", 0, 2, 1, value=1), Slider("offset", -1.0, 1.0, 1.0),
                                figsize=(2, 2), dpi=40)
     html = figure.static_html()
     data = scrubber_data(html)
@@ -169,7 +172,7 @@ def test_static_html_holds_one_frame_per_grid_point_in_row_major_order():
     # every state draws a different line, so all nine frames differ
     assert len({f.tobytes() for f in frames}) == 9
     # frame (slope=2, offset=1) in row-major order is the one drawn for those values
-    expected = InteractiveFigure(draw, Slider("slope", 2, 3, 1), Slider("offset", 1.0, 2.0, 1.0),
+    expected = InteractiveFigure(draw_line, Slider("slope", 2, 3, 1), Slider("offset", 1.0, 2.0, 1.0),
                                  figsize=(2, 2), dpi=40)
     alone = scrubber_data(expected.static_html())
     assert np.array_equal(decode(alone["frames"][alone["index"][0]]), frames[2 * 3 + 2])
@@ -234,13 +237,7 @@ def test_interactive_figure_displays_the_mode_output_once(monkeypatch, mode, mim
 # -- live frame cache -----------------------------------------------------------------------------
 
 def test_the_live_cache_fills_the_whole_grid_and_serves_the_same_images():
-    drawn = []
-
-    def draw(fig, slope, offset):
-        drawn.append((slope, offset))
-        draw_line(fig, slope, offset)
-
-    figure = InteractiveFigure(draw, Slider("slope", 0, 2, 1), Slider("offset", 0, 1, 1), figsize=(2, 2), dpi=40)
+    figure, drawn = recording_line_figure()
     box = figure.widget(prefetch=True)
     assert box.frames.wait(timeout=60)
     assert sorted(set(drawn)) == [(a, b) for a in (0, 1, 2) for b in (0, 1)]
