@@ -141,8 +141,15 @@ def matplotlib_font_lists():
     Every sandbox starts with an empty MPLCONFIGDIR, so a notebook importing ``pyplot`` would
     scan the system's fonts again on every submission (a third of a second). The list names
     font files by path, and the sandbox sees /usr and the venv at their own paths, so the one
-    built here is valid inside; it is mounted read-only, one per sandbox."""
-    cache = os.path.join(sys.prefix, "var", "cache", "lossopt-sandbox", "matplotlib")
+    built here is valid inside; it is mounted read-only, one per sandbox. The folder is named
+    after matplotlib's version, so an upgraded matplotlib gets a list of its own."""
+    from importlib import metadata
+
+    try:
+        version = metadata.version("matplotlib")
+    except metadata.PackageNotFoundError:
+        return []
+    cache = os.path.join(sys.prefix, "var", "cache", "lossopt-sandbox", f"matplotlib-{version}")
 
     def found():
         if not os.path.isdir(cache):
