@@ -3,7 +3,7 @@
 ``solutions/`` is nbgrader's source directory (instructors' notebooks with solutions and hidden
 tests) and ``exercises/`` its release directory (what students get, generated, never hand-edited).
 
-Autograding judges every test cell outside the student's kernel (see GRADING_DESIGN.md):
+Autograding judges every test cell outside the student's kernel:
 ``PrepareChecks`` swaps each test cell for code that only collects results on inputs drawn at
 grading time, the notebook executes, and ``JudgeChecks`` compares those results with
 ``autograder.reference`` in this process.
@@ -18,7 +18,9 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetG
 
 from autograder import submissions
 from autograder.feedback import FeedbackForStudents
+from autograder.feedback_page import FeedbackPage
 from autograder.preprocessors import JudgeChecks, PrepareChecks
+from autograder.sanitize import CleanStudentContent
 
 c = get_config()  # noqa: F821  (injected by traitlets when nbgrader loads this file)
 
@@ -31,7 +33,7 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "
 # A test cell deleted from a submission is put back (and judged), never silently skipped.
 c.OverwriteCells.add_missing_cells = True
 
-# The one place that says how a submission runs (issue 5 puts the sandbox here).
+# The one place that says how a submission runs: inside the bubblewrap sandbox.
 from autograder.sandbox import SandboxedExecute as EXECUTE_SUBMISSION  # noqa: E402
 
 c.Autograde.autograde_preprocessors = [
@@ -43,6 +45,9 @@ c.Autograde.autograde_preprocessors = [
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,
+    # last, once the scores are saved: what the student's code displayed and what the student
+    # wrote are stored as inert content, since the formgrader and feedback pages render them
+    CleanStudentContent,
 ]
 
 # Before nbgrader reads a submission: malformed JSON, another nbformat minor version, non-UTF-8
@@ -52,5 +57,12 @@ c.Autograde.pre_convert_hook = functools.partial(
     submissions.pre_convert_hook,
     release_root=os.path.join(c.CourseDirectory.root, c.CourseDirectory.release_directory))
 
-# Feedback: the score of every function on top; never the text of hidden tests.
-c.GenerateFeedback.preprocessors = [GetGrades, FeedbackForStudents, CSSHTMLHeaderPreprocessor]
+# Feedback: the score of every function on top; never the text of hidden tests. The page is
+# cleaned again (a notebook graded before the cleaner existed) and carries a Content-Security-
+# Policy that lets no script run but its own.
+c.GenerateFeedback.preprocessors = [CleanStudentContent, GetGrades, FeedbackForStudents,
+                                    CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.exporter_class = FeedbackPage
+
+# Every HTML page nbgrader renders from a notebook, the formgrader's included, cleans it first.
+c.HTMLExporter.preprocessors = [CleanStudentContent]

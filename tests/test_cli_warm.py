@@ -6,12 +6,12 @@ import os
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
-from nbconvert.exporters.html import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from traitlets.config import Config
 
 import nbgrader
 from autograder.cli import warm
+from autograder.feedback_page import FeedbackPage
 
 NBGRADER_TEMPLATES = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates")
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -68,7 +68,7 @@ def document(html):
                                           "def sigmoid(z):\n    return 0.5  # <b>not</b> & done\n"])
 def test_feedback_page_is_the_same_document_as_nbconverts(student_code):
     notebook = graded_notebook(student_code)
-    theirs, _ = HTMLExporter(config=feedback_config()).from_notebook_node(notebook, resources())
+    theirs, _ = FeedbackPage(config=feedback_config()).from_notebook_node(notebook, resources())
     ours, _ = warm.FeedbackExporter(config=feedback_config()).from_notebook_node(notebook, resources())
     assert "Check that sigmoid(1000) is 1" in ours and "expected 1.0, got nan" in ours
     assert document(ours) == document(theirs)

@@ -33,11 +33,12 @@ from __future__ import annotations
 import json
 import re
 
-from nbconvert.exporters.html import HTMLExporter
 from nbconvert.exporters.templateexporter import TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from sqlalchemy import event
+
+from ..feedback_page import FeedbackPage, with_content_security_policy
 
 # -- cell metadata validation ------------------------------------------------------------------
 
@@ -165,9 +166,9 @@ class MemoHighlight(Highlight2HTML):
         return html
 
 
-class FeedbackExporter(HTMLExporter):
-    """``HTMLExporter`` with highlighting remembered and no BeautifulSoup round trip; the page
-    is the same document (see the module docstring)."""
+class FeedbackExporter(FeedbackPage):
+    """The course's feedback exporter with highlighting remembered and no BeautifulSoup round
+    trip; the page is the same document (see the module docstring)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,4 +192,4 @@ class FeedbackExporter(HTMLExporter):
         html, missing = accessibility_fixes(html)
         if missing:
             self.log.warning("Alternative text is missing on %s image(s).", missing)
-        return html, resources
+        return with_content_security_policy(html), resources

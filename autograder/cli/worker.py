@@ -73,7 +73,6 @@ def _feedback_converter():
         return _FeedbackConverter
     import os as _os
 
-    from nbconvert.exporters.html import HTMLExporter
     from nbconvert.writers import FilesWriter
     from nbgrader.converters import GenerateFeedback
 
@@ -86,7 +85,9 @@ def _feedback_converter():
             self.init_notebooks()
             self.writer = FilesWriter(parent=self, config=self.config)
             if "html" not in self.exporters:
-                exporter_class = FeedbackExporter if self.exporter_class is HTMLExporter else self.exporter_class
+                # the warm exporter stands in for the configured one when it does all that one does
+                exporter_class = (FeedbackExporter if issubclass(FeedbackExporter, self.exporter_class)
+                                  else self.exporter_class)
                 exporter = exporter_class(parent=self, config=self.config)
                 for preprocessor in self.preprocessors:
                     exporter.register_preprocessor(preprocessor)

@@ -1,0 +1,223 @@
+"""A class's submissions full of script payloads, graded by the grading command and opened as the
+instructor and the student open them: the formgrader (a Jupyter server this test starts with
+the course's configuration) and the feedback page, both in Chromium.
+
+Nothing a student put in a notebook may run in either page: payloads in code outputs (HTML,
+SVG, JavaScript, Markdown, LaTeX, a widget view, image metadata), in written answers and added
+Markdown cells, in a cell attachment, in the notebook's and the cells' metadata, and in the file
+names of the LMS download. Every payload reports itself with ``console.log``/``alert`` of
+``student_markup.FIRED``; the test listens to every frame of each page for either. The honest
+table and plot of the same submission must still show, and cleaning must not change a grade.
+"""
+import csv
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import student_markup  # noqa: E402
+from grading_harness import REPO, solved_release  # noqa: E402
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+from browser import CHROMIUM, launch  # noqa: E402  (tools/, on the path by conftest)
+
+ASSIGNMENT = "ce_vs_mse"
+TOKEN = "markup-test-token"
+JS = student_markup.JS
+BAD_NAMES = [f'<img src=x onerror="{JS}">_{ASSIGNMENT}.ipynb', f"<script>{JS}</script>_{ASSIGNMENT}.ipynb"]
+
+pytestmark = [
+    pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap missing (make system-deps)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium missing (make system-deps)"),
+]
+
+
+def autograder(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("markup")
+    root = base / "course"
+    root.mkdir()
+    for name in ("nbgrader_config.py", "jupyter_server_config.py"):
+        shutil.copy(REPO / name, root / name)
+    shutil.copytree(REPO / "solutions" / ASSIGNMENT, root / "solutions" / ASSIGNMENT)
+    released = autograder("release", ASSIGNMENT, cwd=root)
+    assert released.returncode == 0, released.stdout + released.stderr
+    solved = solved_release(ASSIGNMENT)
+    archive = base / "download.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(f"markup_{ASSIGNMENT}.ipynb", nbformat.writes(student_markup.submission(solved)))
+        zf.writestr(f"honest_{ASSIGNMENT}.ipynb", nbformat.writes(solved))
+        for name in BAD_NAMES:
+            zf.writestr(name, nbformat.writes(solved))
+    run = autograder("grade", ASSIGNMENT, str(archive), "--jobs", "2", cwd=root)
+    assert (root / "grades" / ASSIGNMENT / "grades.csv").exists(), run.stdout + run.stderr
+    return SimpleNamespace(root=root, run=run)
+
+
+def test_cleaning_changes_no_grade(graded):
+    with open(graded.root / "grades" / ASSIGNMENT / "grades.csv", newline="") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert {"markup", "honest"} <= set(rows)
+    assert rows["markup"]["total"] == rows["honest"]["total"], (rows["markup"], rows["honest"])
+    assert float(rows["honest"]["total"]) > 0
+
+
+def test_the_stored_notebook_holds_no_runnable_markup(graded):
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    path = graded.root / "autograded" / "markup" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    problems = []
+    for index, cell in enumerate(notebook.cells):
+        pieces = [markdown2html_mistune(cell.source)] if cell.cell_type == "markdown" else []
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            pieces += [data.get("text/html", ""), data.get("image/svg+xml", ""),
+                       markdown2html_mistune(data.get("text/markdown", ""))]
+            assert not {"application/javascript", "application/vnd.jupyter.widget-view+json"} & set(data)
+        problems += [(index, p) for piece in pieces for p in student_markup.runnable_markup(piece)]
+    assert not problems
+    assert set(notebook.metadata) <= {"kernelspec", "language_info"}
+    text = path.read_text()
+    assert student_markup.HONEST_TABLE_TEXT in text and '"image/png"' in text
+
+
+class Watch:
+    """Every console message and dialog of a page and its frames, and the policy it was served with."""
+
+    def __init__(self, page):
+        self.messages = []
+        page.on("console", lambda message: self.messages.append(message.text))
+        page.on("dialog", lambda dialog: (self.messages.append("dialog: " + dialog.message), dialog.dismiss()))
+        page.on("pageerror", lambda error: self.messages.append("pageerror: " + str(error)))
+
+    def fired(self):
+        return [m for m in self.messages if student_markup.FIRED in m]
+
+
+def exercise(page):
+    """Do what a reader does: scroll through, hover and click every link and image."""
+    page.wait_for_timeout(500)
+    for element in page.query_selector_all("a, img, svg, details, summary")[:200]:
+        try:
+            element.hover(timeout=300)
+            if element.evaluate("e => e.tagName") == "A" and not (element.get_attribute("href") or "").startswith("http"):
+                element.click(timeout=300, no_wait_after=True)
+        except Exception:  # hidden or detached elements: nothing to do
+            pass
+    page.wait_for_timeout(500)
+
+
+def honest_content_shows(page):
+    table = page.get_by_text(student_markup.HONEST_TABLE_TEXT).first.is_visible()
+    images = page.evaluate("() => [...document.images].filter(i => i.complete && i.naturalWidth > 50).length")
+    return table, images
+
+
+def test_the_feedback_page_runs_no_student_script_and_shows_the_honest_content(graded):
+    page_path = graded.root / "feedback" / "markup" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    html = page_path.read_text()
+    assert '<meta http-equiv="Content-Security-Policy"' in html.split("<title>")[0]
+    with playwright_api.sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page()
+        watch = Watch(page)
+        page.goto(page_path.as_uri())
+        exercise(page)
+        table, images = honest_content_shows(page)
+        browser.close()
+    assert not watch.fired(), watch.messages
+    assert table and images >= 1
+
+
+def test_the_report_shows_hostile_file_names_as_text(graded):
+    report = graded.root / "grades" / ASSIGNMENT / "report.html"
+    with playwright_api.sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page()
+        watch = Watch(page)
+        page.goto(report.as_uri())
+        exercise(page)
+        text = page.inner_text("body")
+        browser.close()
+    assert not watch.fired(), watch.messages
+    assert "onerror" in text  # the rejected name is listed, as text
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def formgrader(graded):
+    port = _free_port()
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(graded.root / ".jupyter-config"),
+               JUPYTER_RUNTIME_DIR=str(graded.root / ".jupyter-runtime"))
+    log = open(graded.root / "jupyter.log", "w")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter"), "server", "--config=jupyter_server_config.py",
+         f"--ServerApp.port={port}", f"--IdentityProvider.token={TOKEN}", "--ServerApp.open_browser=False",
+         f"--ServerApp.root_dir={graded.root}"],
+        cwd=graded.root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("jupyter server did not start: " +
+                                       (graded.root / "jupyter.log").read_text()[-3000:])
+                time.sleep(0.5)
+        yield SimpleNamespace(url=url, root=graded.root)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def _submission_id(root, student):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "lossopt") as gradebook:
+        return gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).id
+
+
+def test_the_formgrader_runs_no_student_script_and_still_grades(formgrader):
+    submission = _submission_id(formgrader.root, "markup")
+    with playwright_api.sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page()
+        watch = Watch(page)
+        response = page.goto(f"{formgrader.url}/formgrader/submissions/{submission}/?token={TOKEN}")
+        page.wait_for_load_state("networkidle", timeout=30000)
+        exercise(page)
+        table, images = honest_content_shows(page)
+        score_inputs = page.locator("input.score").count()
+        # the page itself works: its own script can reach the server's API
+        status = page.evaluate("() => fetch('/formgrader/api/assignments').then(r => r.status)")
+        policy = response.headers.get("content-security-policy", "")
+        browser.close()
+    assert not watch.fired(), watch.messages
+    assert table and images >= 1
+    assert score_inputs >= 1 and status == 200
+    assert "object-src 'none'" in policy and "connect-src 'self'" in policy
