@@ -33,12 +33,13 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import functools
 import re
 import uuid
 import xml.etree.ElementTree as ElementTree
 
 import nh3
-from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from nbconvert.filters.markdown_mistune import InvalidNotebook, IPythonRenderer, MarkdownWithMath
 from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor
 
@@ -171,9 +172,17 @@ def clean_svg(svg: str) -> str | None:
 
 
 def _rendered_markdown(source: str, attachments: dict | None) -> str:
-    """The cell as nbconvert's renderer makes it (attachments inlined as ``data:`` URLs)."""
-    renderer = IPythonRenderer(escape=False, attachments=attachments or {})
-    return MarkdownWithMath(renderer=renderer).render(source)
+    """The cell as nbconvert's renderer makes it (attachments inlined as ``data:`` URLs; a
+    reference to an attachment the cell does not hold, which the renderer refuses, is left as
+    a URL the cleaner then drops, so the rest of the cell still shows)."""
+    def render(text):
+        renderer = IPythonRenderer(escape=False, attachments=attachments or {})
+        return MarkdownWithMath(renderer=renderer).render(text)
+
+    try:
+        return render(source)
+    except InvalidNotebook:
+        return render(source.replace("attachment:", "missing-attachment:"))
 
 
 def clean_markdown(source: str, attachments: dict | None = None) -> tuple[str, bool]:
@@ -186,9 +195,24 @@ def clean_markdown(source: str, attachments: dict | None = None) -> tuple[str, b
     so the cell reads the same as before and math (``$...$``) is still typeset.
     """
     source = str(source)
+    if attachments:
+        return _clean_markdown(source, attachments)
+    return _clean_markdown_shared(source)
+
+
+@functools.lru_cache(maxsize=4096)
+def _clean_markdown_shared(source: str) -> tuple[str, bool]:
+    """:func:`clean_markdown` of a cell without attachments, remembered: the instructions every
+    student's notebook shares are rendered once per process, not once per submission and pass."""
+    return _clean_markdown(source, None)
+
+
+def _clean_markdown(source: str, attachments: dict | None) -> tuple[str, bool]:
     if _is_cleaned_block(source):  # cleaned before: Markdown shows it as it is
         html = source
     else:
+        if not _LINK_SYNTAX.search(source):
+            return source, False  # no raw HTML and nothing that can become a link or an image
         html = _rendered_markdown(source, attachments)
         if "<" not in source and " href=" not in html and " src=" not in html:
             return source, False
@@ -199,6 +223,11 @@ def clean_markdown(source: str, attachments: dict | None = None) -> tuple[str, b
     else:
         block = f'<div class="{CLEANED_CELL_CLASS}">{_one_line((_CLEANED_NOTE if removed else "") + cleaned)}</div>'
     return block, removed
+
+
+#: What Markdown needs to make an element with a URL: raw HTML or an autolink (``<``), a link,
+#: image or reference (``]``), or a bare web address that the renderer links by itself.
+_LINK_SYNTAX = re.compile(r"<|\]|://|www\.", re.IGNORECASE)
 
 
 def _is_cleaned_block(source: str) -> bool:
@@ -480,15 +509,15 @@ def clean_cell(cell) -> tuple[NotebookNode, bool]:
 
 def clean_notebook(nb) -> tuple[NotebookNode, int]:
     """A copy of ``nb`` that every renderer can show safely; and how many cells lost something."""
-    nb = copy.deepcopy(nb)
-    nb["metadata"] = from_dict(_clean_notebook_metadata(nb.get("metadata")))
-    cleaned, touched = [], 0
+    cells = []
+    touched = 0
     for cell in nb.get("cells", []):
         cell, removed = clean_cell(cell)
-        cleaned.append(cell)
+        cells.append(cell)
         touched += removed
-    nb["cells"] = cleaned
-    return nb, touched
+    rest = copy.deepcopy({key: value for key, value in nb.items() if key not in ("cells", "metadata")})
+    cleaned = from_dict({**rest, "metadata": _clean_notebook_metadata(nb.get("metadata")), "cells": cells})
+    return cleaned, touched
 
 
 class CleanStudentContent(NbGraderPreprocessor):

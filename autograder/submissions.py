@@ -100,6 +100,10 @@ def _clean(notebook):
             fresh["id"] = cell["id"]
         if kind == "code":
             fresh.update(outputs=[], execution_count=None)
+        elif _well_formed_attachments(cell.get("attachments")):
+            # an image pasted into a written answer is part of the answer (the grader's cleaner
+            # decides later what of it may be shown)
+            fresh["attachments"] = cell["attachments"]
         cells.append(nbformat.from_dict(fresh))
     used = set()
     for cell in cells:
@@ -112,6 +116,14 @@ def _clean(notebook):
     clean = nbformat.v4.new_notebook(cells=cells)
     nbformat.validate(clean)
     return clean
+
+
+def _well_formed_attachments(attachments):
+    """``{name: {mime type: base64 text}}``, as nbformat's schema has it."""
+    return isinstance(attachments, dict) and all(
+        isinstance(name, str) and isinstance(bundle, dict) and all(
+            isinstance(mime, str) and isinstance(data, (str, list)) for mime, data in bundle.items())
+        for name, bundle in attachments.items())
 
 
 def _grade_id(cell):

@@ -207,3 +207,28 @@ def submission(solved, answer_id=None):
             cell.metadata.pop("tags", None)
             cell.metadata.pop("attachments_note", None)
     return notebook
+
+
+def runnable_markup_in_notebook(notebook):
+    """(cell index, problem) for everything in a stored notebook that a renderer would turn into
+    runnable markup: Markdown cells and the HTML, SVG and Markdown of outputs, rendered as
+    nbconvert renders them, and script or widget outputs of any kind."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    problems = []
+    for index, cell in enumerate(notebook.cells):
+        pieces = []
+        if cell.cell_type == "markdown":
+            try:
+                pieces.append(markdown2html_mistune(cell.source))
+            except Exception:  # an attachment reference the renderer cannot resolve alone
+                pieces.append(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            pieces += [data.get("text/html", ""), data.get("image/svg+xml", ""),
+                       markdown2html_mistune(data.get("text/markdown", ""))]
+            problems += [(index, f"{mime} output") for mime in data
+                         if mime in ("application/javascript", "text/javascript",
+                                     "application/vnd.jupyter.widget-view+json")]
+        problems += [(index, problem) for piece in pieces for problem in runnable_markup(piece)]
+    return problems

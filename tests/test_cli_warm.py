@@ -1,5 +1,6 @@
 """The grading worker's warm paths (``autograder.cli.warm``) change cost, never results: the
-feedback page is the same document nbconvert's HTML exporter makes, and bad cell metadata is
+feedback page is the same document the course's configured exporter (``FeedbackPage``, nbconvert's
+HTML exporter with a Content-Security-Policy) makes, and bad cell metadata is
 refused with the same error as by nbgrader's own check."""
 import os
 

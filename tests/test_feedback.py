@@ -22,7 +22,8 @@ from autograder.feedback import (FeedbackForStudents, score_table,  # noqa: E402
 
 ASSIGNMENT = "ce_vs_mse"
 WRONG_SIGMOID = "def sigmoid(z):\n    return 0.5 + 0.0 * z\n"
-OURS = ["nbgrader.preprocessors.GetGrades", "autograder.feedback.FeedbackForStudents",
+OURS = ["autograder.sanitize.CleanStudentContent", "nbgrader.preprocessors.GetGrades",
+        "autograder.feedback.FeedbackForStudents",
         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
 NBGRADER_DEFAULT = ["nbgrader.preprocessors.GetGrades", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
 
@@ -89,6 +90,15 @@ def test_feedback_starts_with_the_score_per_function(feedback):
     assert re.search(r"<code>softmax</code></td>\s*<td>3 / 3</td>\s*<td>3 of 3</td>", page)
     assert "written answer (mse_classification_answer)" in page
     assert "Your score per function" not in feedback["nbgrader", "partial"]
+
+
+def test_plain_generate_feedback_pages_carry_the_content_security_policy(feedback):
+    from autograder.feedback_page import CONTENT_SECURITY_POLICY
+
+    head = feedback["ours", "partial"].split("<title>")[0]
+    assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in head
+    assert "script-src" in CONTENT_SECURITY_POLICY and "'unsafe-inline'" not in \
+        CONTENT_SECURITY_POLICY.split("script-src")[1].split(";")[0]
 
 
 def test_hidden_regions_left_in_a_cell_are_cut():

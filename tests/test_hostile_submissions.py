@@ -297,6 +297,15 @@ def test_read_problems_are_explained_to_the_student(corpus):
     assert original.read_bytes() == (HOSTILE / "malformed_json.ipynb").read_bytes()
 
 
+def test_what_students_display_or_write_is_stored_inert(corpus):
+    """Every graded notebook of the corpus, the markup case's above all, renders nothing that runs."""
+    import student_markup
+
+    for folder in sorted((corpus["course"] / "autograded").iterdir()):
+        notebook = nbformat.read(folder / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+        assert not student_markup.runnable_markup_in_notebook(notebook), folder.name
+
+
 def test_the_bombs_were_stopped_by_the_sandbox(corpus):
     def errors(student, grade_id):
         path = corpus["course"] / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"

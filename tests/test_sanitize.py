@@ -189,3 +189,25 @@ def test_cleaning_twice_changes_nothing_and_never_touches_the_input():
     assert notebook == before
     assert twice == once and touched == 0
     nbformat.validate(once)
+
+
+def test_a_reference_to_a_missing_attachment_keeps_the_rest_of_the_cell():
+    notebook = new_notebook(cells=[new_markdown_cell("My diagram: ![d](attachment:gone.png) and *text*.")])
+    cleaned, _ = clean_notebook(notebook)
+    assert "<em>text</em>" in cleaned.cells[0].source and "attachment" not in cleaned.cells[0].source
+
+
+def test_the_intake_keeps_an_image_pasted_into_a_written_answer():
+    from autograder.submissions import read_submission
+
+    release = nbformat.read(Path(__file__).resolve().parents[1] / "exercises" / "ce_vs_mse" / "ce_vs_mse.ipynb",
+                            as_version=4)
+    submission = copy.deepcopy(release)
+    answer = next(c for c in submission.cells if c.cell_type == "markdown"
+                  and c.metadata.get("nbgrader", {}).get("solution"))
+    answer.source = "See my sketch: ![sketch](attachment:sketch.png)"
+    answer.attachments = {"sketch.png": {"image/png": _png()}}
+    read = read_submission(nbformat.writes(submission).encode(), release)
+    kept = next(c for c in read.notebook.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                == answer.metadata.nbgrader["grade_id"])
+    assert kept.attachments == answer.attachments

@@ -131,5 +131,16 @@ def solution_marked_as_test(notebook):
     return _bytes(notebook)
 
 
+def markup_everywhere(notebook):
+    """Script payloads in outputs, written answers, attachments and metadata (none may run).
+
+    loses:
+    """
+    import student_markup  # tests/: the payloads the cleaner's and the browser tests share
+
+    return _bytes(student_markup.submission(notebook))
+
+
 CASES = [nbformat_4_4, non_utf8, deleted_test_cell, deleted_solution_cell, duplicated_cells,
-         renamed_cells, points_raised, test_marked_as_solution, solution_marked_as_test]
+         renamed_cells, points_raised, test_marked_as_solution, solution_marked_as_test,
+         markup_everywhere]
