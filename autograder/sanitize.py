@@ -41,7 +41,8 @@ import xml.etree.ElementTree as ElementTree
 import nh3
 from nbconvert.filters.markdown_mistune import InvalidNotebook, IPythonRenderer, MarkdownWithMath
 from nbformat.notebooknode import NotebookNode, from_dict
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 from .feedback import SUMMARY_MARKER
 from .submissions import NOTES_MARKER
@@ -520,12 +521,18 @@ def clean_notebook(nb) -> tuple[NotebookNode, int]:
     return cleaned, touched
 
 
-class CleanStudentContent(NbGraderPreprocessor):
+class CleanStudentContent(Preprocessor):
     """Clean every output and every Markdown cell of a notebook (see the module docstring).
 
     Last in ``Autograde.autograde_preprocessors`` (after the scores are saved, so it cannot change
     one), first in ``GenerateFeedback.preprocessors``, and in ``HTMLExporter.preprocessors`` so
-    that the formgrader cleans again whatever it renders, including notebooks graded before."""
+    that the formgrader cleans again whatever it renders, including notebooks graded before.
+
+    An nbconvert preprocessor rather than an nbgrader one: nbgrader's base class redeclares a
+    trait the HTML exporter configures, which makes every exporter warn about it."""
+
+    enabled = Bool(True, help="Clean student content (turning this off lets student markup run "
+                              "in the formgrader and feedback pages)").tag(config=True)
 
     def preprocess(self, nb, resources):
         cleaned, touched = clean_notebook(nb)

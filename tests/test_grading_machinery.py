@@ -238,16 +238,24 @@ def test_cases_are_drawn_afresh_unless_a_seed_is_given():
     assert prepared(3) == prepared(3)
 
 
-def test_config_runs_prepare_execute_judge_with_one_swappable_execute_slot():
+def test_config_runs_prepare_sandboxed_execute_judge_and_cleans_last():
+    from autograder.sandbox import SandboxedExecute
+    from autograder.sanitize import CleanStudentContent
+
     config = Config()
     namespace = {"get_config": lambda: config, "__file__": str(REPO / "nbgrader_config.py")}
     exec((REPO / "nbgrader_config.py").read_text(), namespace)
     pipeline = config.Autograde.autograde_preprocessors
     assert pipeline[0] is PrepareChecks and pipeline[2] is JudgeChecks
-    assert pipeline[1] is namespace["EXECUTE_SUBMISSION"]
+    # student code runs in the sandbox, never in nbgrader's own executor
+    assert pipeline[1] is SandboxedExecute
+    # cleaning comes after the scores are saved, so it can never change one
     assert [p.__name__ for p in pipeline[3:]] == ["ClearMetadataPreprocessor", "LimitOutput",
                                                   "SaveAutoGrades", "AssignLatePenalties",
-                                                  "CheckCellMetadata"]
+                                                  "CheckCellMetadata", "CleanStudentContent"]
+    assert pipeline[-1] is CleanStudentContent
+    assert config.GenerateFeedback.preprocessors[0] is CleanStudentContent
+    assert config.HTMLExporter.preprocessors == [CleanStudentContent]
 
 
 # ------------------------------------------------------------------------- student-side helper

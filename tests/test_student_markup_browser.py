@@ -209,3 +209,19 @@ def test_the_formgrader_runs_no_student_script_and_still_grades(formgrader):
     # the page still works: grading inputs are there and its own script reaches the server's API
     assert seen.score_inputs >= 1 and seen.api_status == 200
     assert "object-src 'none'" in seen.policy and "connect-src 'self'" in seen.policy
+
+
+def test_jupyterlab_still_works_under_the_formgrader_policy(formgrader):
+    """The policy is for the whole server: the instructor's JupyterLab must start under it."""
+    with playwright_api.sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page()
+        violations = []
+        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(f"{formgrader.url}/lab?token={TOKEN}")
+        page.wait_for_selector(".jp-LabShell", timeout=60000)
+        page.wait_for_selector(".jp-DirListing-item", timeout=60000)  # the file browser lists the course
+        if os.environ.get("LOSSOPT_SCREENSHOTS"):
+            page.screenshot(path=os.path.join(os.environ["LOSSOPT_SCREENSHOTS"], "lab.png"))
+        browser.close()
+    assert not violations, violations

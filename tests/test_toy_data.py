@@ -37,13 +37,13 @@ def test_two_blobs_balanced_labels_and_separated_means():
     np.testing.assert_allclose(mean1[1:], 0.0, atol=0.15)
 
 
-@pytest.mark.parametrize("call, word", [
-    (lambda: toy_data.line(n=0), "n"),
-    (lambda: toy_data.line_with_outlier(n=1), "n"),
-    (lambda: toy_data.two_blobs(n=1), "n"),
-    (lambda: toy_data.two_blobs(dim=0), "dim"),
-    (lambda: toy_data.two_blobs(spread=0.0), "spread"),
+@pytest.mark.parametrize("call, message", [
+    (lambda: toy_data.line(n=0), r"^n must be at least 1, got 0$"),
+    (lambda: toy_data.line_with_outlier(n=1), r"^n must be at least 2 .*got 1$"),
+    (lambda: toy_data.two_blobs(n=1), r"^n must be at least 2 .*got 1$"),
+    (lambda: toy_data.two_blobs(dim=0), r"^dim must be at least 1, got 0$"),
+    (lambda: toy_data.two_blobs(spread=0.0), r"^spread must be positive, got 0\.0$"),
 ])
-def test_bad_arguments_raise_naming_the_argument(call, word):
-    with pytest.raises(ValueError, match=word):
+def test_bad_arguments_raise_naming_the_argument_the_rule_and_the_value(call, message):
+    with pytest.raises(ValueError, match=message):
         call()
