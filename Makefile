@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
+TEST_WORKERS ?= 2
 
 .PHONY: install install-test system-deps book test clean
 
@@ -36,8 +37,10 @@ book: install
 	@echo
 	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html"
 
+# Both cores (pytest-xdist); the tests that read the built book form one group, so it is built
+# once; the slowest tests are listed at the end, to show where the time goes.
 test: install-test system-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25
 
 clean:
 	rm -rf _build

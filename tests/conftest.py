@@ -15,6 +15,14 @@ sys.path.insert(0, str(ROOT / "tools"))
 import build_book  # noqa: E402
 
 
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (``make test``), every test that reads the built book runs in one
+    worker, so the book is built once per run, not once per worker."""
+    for item in items:
+        if "built_book" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("book"))
+
+
 def toc_files():
     """Every document the table of contents names, root first."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
