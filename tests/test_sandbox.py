@@ -406,3 +406,24 @@ def test_the_grading_command_lists_the_student_as_failed_not_scored(starved_cour
     with open(starved_course / "grades" / "ce_vs_mse" / "grades.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert "alice" not in [row["student_id"] for row in rows], rows  # no row, so no 0 to upload
+
+
+def test_grading_works_when_the_environment_is_reached_through_a_symbolic_link(tmp_path):
+    """A venv linked into the course (or conda's and pyenv's links): the kernel starts from the
+    path the grader was started by, and finds its packages there."""
+    import subprocess
+
+    link = tmp_path / "course" / ".venv"
+    link.parent.mkdir()
+    link.symlink_to(os.path.realpath(sys.prefix), target_is_directory=True)
+    script = (
+        "import nbformat, sys\n"
+        "from nbformat.v4 import new_code_cell, new_notebook\n"
+        "from autograder.sandbox import execute_notebook\n"
+        "nb = execute_notebook(new_notebook(cells=[new_code_cell("
+        "'import sys, numpy; print(sys.prefix, numpy.ones(2).sum())')]))\n"
+        "print(nb.cells[0].outputs)\n")
+    done = subprocess.run([str(link / "bin" / "python"), "-c", script], capture_output=True,
+                          text=True, timeout=300, cwd=REPO)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"{link} 2.0" in done.stdout, done.stdout[-3000:] + done.stderr[-3000:]

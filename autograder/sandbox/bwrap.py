@@ -84,6 +84,19 @@ def python_roots():
     return _outermost(r for r in roots if not r.startswith("/usr"))
 
 
+def python_aliases():
+    """``(real folder, path it is reached by)`` for each Python folder reached through a symbolic
+    link (a venv linked into the course, conda or pyenv shims): the sandbox mounts the real
+    folder at both paths, since ``sys.executable`` and ``sys.prefix`` name the link and Python
+    inside finds its packages from the path it was started by."""
+    pairs = set()
+    for apparent in (sys.prefix, os.path.dirname(os.path.dirname(os.path.abspath(sys.executable)))):
+        real = os.path.realpath(apparent)
+        if real != os.path.abspath(apparent) and not apparent.startswith("/usr"):
+            pairs.add((real, os.path.abspath(apparent)))
+    return sorted(pairs)
+
+
 def _outermost(paths):
     kept = []
     for path in sorted(set(os.path.realpath(p) for p in paths)):
@@ -195,6 +208,9 @@ def bwrap_command(bwrap, scratch, runner_dir, read_only, limits, env):
     mounted = python_roots() + _outermost(read_only)
     for path in mounted:
         args += ["--ro-bind", path, path]
+    for real, apparent in python_aliases():
+        args += ["--ro-bind", real, apparent]
+        mounted.append(apparent)
     args += ["--bind", scratch, SANDBOX_HOME,
              "--ro-bind", runner_dir, RUNNER_MOUNT]
     # bwrap (as root) creates the folders leading to a mount point as 0700; the sandbox user
