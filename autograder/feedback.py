@@ -54,14 +54,25 @@ def score_table(notebook):
     return [(part, *values) for part, values in rows.items()]
 
 
+#: The summary table's own spacing: nbgrader's feedback page styles no Markdown table, so its
+#: headers and cells would run together ("pointschecks passed").
+SUMMARY_STYLE = ("<style>.lossopt-summary table{border-collapse:collapse;margin:0.5em 0 1em}"
+                 ".lossopt-summary th,.lossopt-summary td{padding:0.3em 1.2em 0.3em 0;"
+                 "text-align:left;border-bottom:1px solid #ddd}</style>")
+
+
 def summary_markdown(rows, total=None, maximum=None):
-    lines = ["**Your score per function**", "", "| part | points | checks passed |",
-             "| --- | --- | --- |"]
+    lines = [SUMMARY_STYLE, '<div class="lossopt-summary">', "", "**Your score per function**", "",
+             "| part | points | checks passed |", "| --- | --- | --- |"]
+    awaiting = 0.0
     for part, score, points, passed, checks, manual in rows:
-        shown = "to be graded by hand" if score is None else f"{score:g} / {points:g}"
+        shown = "awaiting grading by hand" if score is None else f"{score:g} / {points:g}"
+        awaiting += points if score is None else 0.0
         lines.append(f"| `{part}` | {shown} | {'-' if manual else f'{passed} of {checks}'} |")
+    lines += ["", "</div>"]
     if total is not None:
-        lines += ["", f"Total: **{total:g} / {maximum:g}**."]
+        lines += ["", f"Total: **{total:g} / {maximum:g}**" + (
+            f", with {awaiting:g} point(s) still to be graded by hand." if awaiting else ".")]
     lines += ["", "Each check's message (what was expected, what your code gave) is shown under "
                   "its test cell below. Hidden checks ran on inputs drawn when your notebook was "
                   "graded."]
@@ -77,8 +88,31 @@ class FeedbackForStudents(NbGraderPreprocessor):
                 cell.source = strip_hidden_tests(cell.source)
         nb.cells = [c for c in nb.cells if not c.get("metadata", {}).get(SUMMARY_MARKER)]
         grades = resources.get("nbgrader", {})
+        _mark_awaiting_manual_grades(nb, grades)
         summary = new_markdown_cell(summary_markdown(
             score_table(nb), grades.get("score"), grades.get("max_score")))
         summary.metadata[SUMMARY_MARKER] = True
         nb.cells.insert(0, summary)
         return nb, resources
+
+
+def _mark_awaiting_manual_grades(nb, grades):
+    """A written answer nobody has graded yet has no score (nbgrader's GetGrades gives it 0):
+    its row then reads as awaiting grading, not as 0 points."""
+    if not grades.get("db_url"):
+        return
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(grades["db_url"]) as gradebook:
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            manual = bool(meta.get("solution")) or cell.cell_type != "code"
+            if not (meta.get("grade") and manual and "grade_id" in meta):
+                continue
+            try:
+                grade = gradebook.find_grade(meta["grade_id"], grades["notebook"],
+                                             grades["assignment"], grades["student"])
+            except MissingEntry:
+                continue
+            if grade.needs_manual_grade and grade.manual_score is None:
+                meta["score"] = None

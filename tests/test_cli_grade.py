@@ -184,3 +184,64 @@ def test_rerun_grades_only_new_or_changed_submissions(graded):
     assert forced.returncode == 0, forced.stdout + forced.stderr[-3000:]
     assert "1 to grade (0 unchanged since graded)" in forced.stdout
     assert "Graded 1, unchanged 0, failed 0." in forced.stdout
+
+
+def _descendants(pid):
+    """Every process below ``pid`` (from /proc), as (pid, command line)."""
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            try:
+                found.append((child, (Path("/proc") / str(child) / "cmdline").read_bytes()))
+            except OSError:
+                continue
+            todo.append(child)
+    return found
+
+
+def _alive(pid, cmdline):
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes() == cmdline
+    except OSError:
+        return False
+
+
+def test_a_command_killed_outright_leaves_nothing_running_and_a_rerun_loses_nothing(tmp_path):
+    import signal
+    import time
+
+    root = new_course(tmp_path / "course")
+    released = autograder("release", ASSIGNMENT, cwd=root)
+    assert released.returncode == 0, released.stderr
+    submissions = submission_mix(ASSIGNMENT, 8)
+    archive = write_lms_zip(tmp_path / "download.zip", ASSIGNMENT, submissions)
+    command = subprocess.Popen([sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(archive),
+                                "--jobs", "2"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    below = []
+    while time.monotonic() < deadline and command.poll() is None:
+        below = _descendants(command.pid)
+        graded = root / "autograded"
+        # mid-run: some submissions are done and sandboxes are running for others
+        if (graded.is_dir() and len(list(graded.iterdir())) >= 2
+                and any(b"bwrap" in cmd for _, cmd in below)):
+            break
+        time.sleep(0.2)
+    assert command.poll() is None, "the run ended before it could be killed mid-way"
+    command.send_signal(signal.SIGKILL)
+    command.wait()
+    time.sleep(5)
+    survivors = [cmd.replace(b"\0", b" ")[:120] for pid, cmd in below if _alive(pid, cmd)]
+    assert below and not survivors, survivors
+
+    rerun = autograder("grade", ASSIGNMENT, str(archive), "--jobs", "2", cwd=root)
+    rows = read_csv(root)
+    assert sorted(r["student_id"] for r in rows) == sorted(s.student for s in submissions), rerun.stdout

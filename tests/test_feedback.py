@@ -44,6 +44,9 @@ def secret_lines(assignment):
 @pytest.fixture(scope="module")
 def feedback():
     partial = replace_functions(solved_release(ASSIGNMENT), WRONG_SIGMOID)
+    for cell in partial.cells:  # a written answer, which no one has graded by hand yet
+        if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = "Squared error saturates with the sigmoid, so the gradient vanishes."
     run = grade(ASSIGNMENT, {"release": release(ASSIGNMENT), "partial": partial})
     course = run.course
     pages = {}
@@ -89,6 +92,13 @@ def test_feedback_starts_with_the_score_per_function(feedback):
     assert re.search(r"<code>sigmoid</code></td>\s*<td>0 / 2</td>\s*<td>0 of 2</td>", page)
     assert re.search(r"<code>softmax</code></td>\s*<td>3 / 3</td>\s*<td>3 of 3</td>", page)
     assert "written answer (mse_classification_answer)" in page
+    # the answer was written but not yet graded: it reads as waiting, not as 0 points
+    assert re.search(r"written answer \(mse_classification_answer\)</code></td>\s*"
+                     r"<td>awaiting grading by hand</td>", page)
+    assert "with 3 point(s) still to be graded by hand" in page
+    # a blank answer is worth nothing, and says so
+    assert re.search(r"written answer \(mse_classification_answer\)</code></td>\s*<td>0 / 3</td>",
+                     feedback["ours", "release"])
     assert "Your score per function" not in feedback["nbgrader", "partial"]
 
 

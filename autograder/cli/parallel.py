@@ -12,12 +12,17 @@ Workers are forked from this process, which has imported nbgrader already, so a 
 milliseconds (a fresh interpreter would import nbgrader again: seconds on a busy machine); the
 caller closes its database connections first so no connection is shared across the fork. A
 crashed worker (killed by the OOM killer, say) costs only its submission: the pool is rebuilt
-and the rest carry on.
+and the rest carry on. Workers die with this process (Linux's parent-death signal), and each
+sandbox with its worker (bubblewrap's ``--die-with-parent``), so a grading command killed
+outright, its terminal closed, say, leaves no worker, runner or kernel behind.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -28,8 +33,20 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: be killed when the grading command dies, however it dies."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the command died before the signal was asked for
+        os._exit(1)
+
+
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_die_with_parent, initargs=(os.getpid(),))
 
 
 def run_parallel(tasks: list[dict], jobs: int, on_result) -> None:
