@@ -127,12 +127,14 @@ def test_csv_and_report_from_the_gradebook(course, tmp_path):
     with open(path, newline="") as handle:
         rows = list(csv.reader(handle))
     # (columns follow the notebook's order; this toy source has no test cells, so grade-id order)
-    assert rows == [["student_id", "adam", "adam_step", "written", "total"],
-                    ["alice", "1", "5", "0", "6"],
-                    ["bob", "0", "2", "0", "2"],
-                    ["carol", "", "", "", ""],
-                    ["dan", "", "", "", ""]]
+    # a written answer no one has graded yet is empty (awaiting), never 0
+    assert rows == [["student_id", "adam", "adam_step", "written", "total", "awaiting_manual_grade"],
+                    ["alice", "1", "5", "", "6", "written"],
+                    ["bob", "0", "2", "", "2", "written"],
+                    ["carol", "", "", "", "", ""],
+                    ["dan", "", "", "", "", ""]]
     assert table.pass_rate("adam_step") == 0.5 and table.pass_rate("adam") == 0.5
+    assert table.pass_rate("written") is None and table.awaiting_count() == 2
     assert table.summary() == {"graded": 2, "max_total": 8.0, "mean": 4.0, "median": 4.0}
     html = write_report(table, {"dave": "NotJSONError: Notebook does not appear to be JSON"},
                         tmp_path / "report.html").read_text()
@@ -142,6 +144,8 @@ def test_csv_and_report_from_the_gradebook(course, tmp_path):
     assert "http" not in html and "<script" not in html
     assert "<td>dave</td><td>NotJSONError: Notebook does not appear to be JSON</td>" in html
     assert "alice: written" in html  # awaiting a manual grade
+    assert "2 written answer(s) wait for a grade in the formgrader" in html
+    assert "<td>written</td><td class='num'>2</td><td class='num'>–</td><td class='num'>awaiting grading</td>" in html
 
 
 def test_report_charts_are_escaped_inline_svg_without_matplotlib():

@@ -9,7 +9,9 @@ order, which is the order students meet them in.
 Scores are nbgrader's (a manual score overrides the autograder's, extra credit is added).
 Students in the gradebook without a submission get a row with empty cells, so an LMS import
 leaves them ungraded rather than giving them 0. A written answer that still awaits manual
-grading is counted as 0 in the total and listed in the report.
+grading is left empty, never 0: its column is empty, the ``awaiting_manual_grade`` column names
+it, the total adds up only what has been graded, and the report counts what waits in the
+formgrader.
 """
 from __future__ import annotations
 
@@ -49,9 +51,13 @@ class StudentGrades:
         return self.submitted and any(score is not None for score in self.cell_scores.values())
 
     def column_score(self, cells: list[GradedCell], column: str) -> float | None:
+        """Points in ``column``; None when not graded, or when every cell of it awaits a human."""
         if not self.graded:
             return None
-        return sum(self.cell_scores.get(c.grade_id) or 0.0 for c in cells if c.column == column)
+        ids = [c.grade_id for c in cells if c.column == column]
+        if ids and all(grade_id in self.awaiting for grade_id in ids):
+            return None
+        return sum(self.cell_scores.get(grade_id) or 0.0 for grade_id in ids)
 
     def total(self) -> float | None:
         if not self.graded:
@@ -84,16 +90,25 @@ class GradeTable:
     def totals(self) -> list[float]:
         return [s.total() for s in self.submitted]
 
+    def column_scores(self, column: str) -> list[float]:
+        """The scores of ``column`` that exist (answers awaiting a human are left out)."""
+        scores = (s.column_score(self.cells, column) for s in self.submitted)
+        return [score for score in scores if score is not None]
+
     def pass_rate(self, column: str) -> float | None:
-        """Share of submitting students with full marks on every test of ``column``."""
-        rows = self.submitted
-        if not rows:
+        """Share of the graded students with full marks on every test of ``column``; None when
+        no one is graded there yet."""
+        scores = self.column_scores(column)
+        if not scores:
             return None
-        full = [s for s in rows if abs(s.column_score(self.cells, column) - self.column_max(column)) < 1e-9]
-        return len(full) / len(rows)
+        return sum(1 for score in scores if abs(score - self.column_max(column)) < 1e-9) / len(scores)
+
+    def awaiting_count(self) -> int:
+        """Answers that wait for a grade in the formgrader."""
+        return sum(len(s.awaiting) for s in self.submitted)
 
     def cell_pass_rate(self, cell: GradedCell) -> float | None:
-        rows = self.submitted
+        rows = [s for s in self.submitted if cell.grade_id not in s.awaiting]
         if not rows:
             return None
         return sum(1 for s in rows if (s.cell_scores.get(cell.grade_id) or 0.0) >= cell.max_score - 1e-9) / len(rows)
@@ -155,9 +170,9 @@ def write_csv(table: GradeTable, path: Path) -> Path:
     tmp = path.with_suffix(".csv.tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student_id", *columns, "total"])
+        writer.writerow(["student_id", *columns, "total", "awaiting_manual_grade"])
         for row in table.students:
             writer.writerow([row.student, *(_number(row.column_score(table.cells, c)) for c in columns),
-                             _number(row.total())])
+                             _number(row.total()), " ".join(row.awaiting) if row.graded else ""])
     tmp.replace(path)  # an LMS upload never sees a half-written file
     return path

@@ -119,7 +119,7 @@ def score_histogram(table: GradeTable) -> str:
 
 def pass_rate_chart(table: GradeTable) -> str:
     columns = table.columns
-    rates = [100 * (table.pass_rate(c) or 0.0) for c in columns]
+    rates = [table.pass_rate(c) for c in columns]
     row = 24
     left = 16 + CHAR * max((len(c) for c in columns), default=0)
     plot = _Plot(left=left, top=40, right=left + 400, bottom=40 + row * len(columns), x_max=100)
@@ -127,6 +127,10 @@ def pass_rate_chart(table: GradeTable) -> str:
     for i, (column, rate) in enumerate(zip(columns, rates)):
         middle = plot.top + row * (i + 0.5)
         body.append(_text(plot.left - 8, middle + 4, column, "end"))
+        if rate is None:  # written answers no one has graded yet: no bar, not a 0 % one
+            body.append(_text(plot.left + 4, middle + 4, "awaiting grading"))
+            continue
+        rate = 100 * rate
         body.append(_rect(plot.left, middle - 8, plot.x(rate) - plot.left, 16, LOW if rate < 50 else HIGH,
                           f"{column}: {rate:.0f}% with full marks"))
         body.append(_text(plot.x(rate) + 4, middle + 4, f"{rate:.0f}%"))
@@ -143,6 +147,10 @@ svg{display:block;max-width:48rem;height:auto;margin:1rem 0}
 """
 
 
+def _rate(rate) -> str:
+    return "awaiting grading" if rate is None else f"{100 * rate:.0f}%"
+
+
 def _fmt(value) -> str:
     return "–" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
 
@@ -156,23 +164,26 @@ def render(table: GradeTable, failures: dict[str, str], generated: str,
              f"<h1>{e(table.assignment)}: grading report</h1>",
              f"<p>{summary['graded']} graded, {len(failures)} failed; mean {_fmt(summary['mean'])}, "
              f"median {_fmt(summary['median'])} of {_fmt(summary['max_total'])} points. {e(generated)}</p>"]
+    if table.awaiting_count():
+        parts.append(f"<p><strong>{table.awaiting_count()} written answer(s) wait for a grade in the "
+                     "formgrader</strong>; until then they count in no total, mean or pass rate.</p>")
     if summary["graded"]:
         parts.append(f"<h2>Scores</h2>{score_histogram(table)}")
         parts.append(f"<h2>Which idea the class missed</h2>{pass_rate_chart(table)}")
         parts.append("<table><tr><th>function</th><th>points</th><th>mean</th><th>pass rate</th></tr>")
         for column in table.columns:
             rate = table.pass_rate(column)
-            scores = [s.column_score(table.cells, column) for s in table.submitted]
-            mean = sum(scores) / len(scores)
+            scores = table.column_scores(column)
+            mean = sum(scores) / len(scores) if scores else None
             low = " class='num low'" if rate is not None and rate < 0.5 else " class='num'"
             parts.append(f"<tr><td>{e(column)}</td><td class='num'>{_fmt(table.column_max(column))}</td>"
-                         f"<td class='num'>{_fmt(mean)}</td><td{low}>{100 * rate:.0f}%</td></tr>")
+                         f"<td class='num'>{_fmt(mean)}</td><td{low}>{_rate(rate)}</td></tr>")
         parts.append("</table><h3>Every test</h3>"
                      "<table><tr><th>grade id</th><th>function</th><th>points</th><th>pass rate</th></tr>")
         for cell in table.cells:
             rate = table.cell_pass_rate(cell)
             parts.append(f"<tr><td>{e(cell.grade_id)}</td><td>{e(cell.column)}</td>"
-                         f"<td class='num'>{_fmt(cell.max_score)}</td><td class='num'>{100 * rate:.0f}%</td></tr>")
+                         f"<td class='num'>{_fmt(cell.max_score)}</td><td class='num'>{_rate(rate)}</td></tr>")
         parts.append("</table>")
     if failures:
         parts.append("<h2>Not graded</h2><table><tr><th>student or file</th><th>reason</th></tr>")
@@ -187,7 +198,7 @@ def render(table: GradeTable, failures: dict[str, str], generated: str,
         parts.append("</table>")
     waiting = [(s.student, s.awaiting) for s in table.submitted if s.awaiting]
     if waiting:
-        parts.append("<h2>Awaiting a manual grade (counted as 0 until graded)</h2><ul>")
+        parts.append("<h2>Awaiting a manual grade in the formgrader</h2><ul>")
         parts.extend(f"<li>{e(student)}: {e(', '.join(ids))}</li>" for student, ids in waiting)
         parts.append("</ul>")
     parts.append("</body></html>")
