@@ -38,7 +38,7 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from sqlalchemy import event
 
-from ..feedback_page import FeedbackPage, with_content_security_policy
+from ..feedback_page import FeedbackPage, latex_outputs_as_mathml, with_content_security_policy
 
 # -- cell metadata validation ------------------------------------------------------------------
 
@@ -188,7 +188,8 @@ class FeedbackExporter(FeedbackPage):
             notebook_metadata=self._nb_metadata, parent=self, resources=resources)
         self.register_filter("highlight_code", highlight_code)
         self.register_filter("filter_data_type", filter_data_type)
-        html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        html, resources = TemplateExporter.from_notebook_node(self, latex_outputs_as_mathml(nb),
+                                                              resources, **kw)
         html, missing = accessibility_fixes(html)
         if missing:
             self.log.warning("Alternative text is missing on %s image(s).", missing)
