@@ -11,12 +11,11 @@ computation with :func:`claim`::
 
 If the condition is false the cell raises :class:`ClaimError` naming the sentence, so the chapter
 (and the book build, which runs with ``allow_errors: false``) fails instead of printing a wrong
-verdict. :func:`pick` is for a verdict whose word is itself computed ("faster"/"slower"): it
-returns the word that is true and records which one was chosen.
+verdict.
 """
 import numpy as np
 
-__all__ = ["ClaimError", "claim", "pick", "checked"]
+__all__ = ["ClaimError", "claim", "checked"]
 
 _CHECKED = []
 
@@ -51,17 +50,6 @@ def claim(condition, sentence):
                          "show it: fix the prose or the experiment")
     _CHECKED.append(sentence)
     return True
-
-
-def pick(condition, if_true, if_false, what):
-    """The word that is true of the numbers: ``if_true`` when ``condition`` holds, else ``if_false``.
-
-    ``what`` names the verdict (e.g. ``"is Adam faster than SGD here"``); the choice is recorded
-    like a :func:`claim`, so the prose that uses the word can never contradict the numbers.
-    """
-    word = if_true if _truth(condition, what) else if_false
-    _CHECKED.append(f"{what}: {word}")
-    return word
 
 
 def checked():

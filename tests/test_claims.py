@@ -12,7 +12,7 @@ import yaml
 
 from conftest import ROOT
 from chapter_runner import BOOK, run_chapter
-from lossopt.claims import ClaimError, checked, claim, pick
+from lossopt.claims import ClaimError, checked, claim
 
 
 def test_a_true_claim_passes_and_is_recorded():
@@ -34,12 +34,6 @@ def test_a_condition_must_be_one_truth_value(condition):
 def test_a_claim_needs_its_sentence():
     with pytest.raises(TypeError, match="sentence"):
         claim(True, "  ")
-
-
-def test_pick_returns_the_true_word_and_records_it():
-    assert pick(3.0 < 4.0, "faster", "slower", "is A faster than B") == "faster"
-    assert pick(np.bool_(False), "faster", "slower", "is B faster than A") == "slower"
-    assert checked()[-1] == "is B faster than A: slower"
 
 
 def test_a_broken_experiment_fails_the_chapter_naming_the_claim():
