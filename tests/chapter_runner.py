@@ -17,16 +17,17 @@ import matplotlib.pyplot as plt  # noqa: E402
 BOOK = Path(__file__).resolve().parent.parent / "book"
 
 
-def run_chapter(name):
+def run_chapter(name, text=None):
     """Execute every code cell of ``book/<name>.md`` in one namespace and return the namespace.
 
-    Output the cells print or display is swallowed; figures are closed after each cell. A cell
-    that raises is reported with the chapter and the cell's position and first line.
+    ``text``, if given, is run instead of the file's contents (tests that break a chapter on
+    purpose). Output the cells print or display is swallowed; figures are closed after each
+    cell. A cell that raises is reported with the chapter and the cell's position and first line.
     """
     path = BOOK / f"{name}.md"
     if not path.exists():
         raise FileNotFoundError(f"no chapter {path}")
-    notebook = jupytext.read(path)
+    notebook = jupytext.read(path) if text is None else jupytext.reads(text, fmt="md:myst")
     namespace = {"__name__": f"chapter_{name}"}
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     for number, cell in enumerate(code_cells, start=1):

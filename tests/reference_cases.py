@@ -51,6 +51,13 @@ def regression_pair(rng, shape=(4, 3), kinks=()):
     return y_true + residuals_away_from(rng, shape, kinks), y_true
 
 
+def line_case(rng, n=9):
+    """``(theta, x, y)``: a line's parameters (w, b) and ``n`` noisy points of another line."""
+    x = rng.uniform(-1.0, 1.0, size=n)
+    y = rng.normal() * x + rng.normal() + 0.3 * rng.normal(size=n)
+    return rng.normal(size=2) * 2, x, y
+
+
 def binary_case(rng, n=7, scale=3.0):
     """Logits ``(n,)`` and labels in {0, 1}, both labels present."""
     z = rng.normal(scale=scale, size=n)

@@ -132,6 +132,16 @@ def test_a_broken_cell_fails_the_build(scratch_book):
     assert "ZeroDivisionError" in log and "chapter.md" in log
 
 
+def test_a_false_claim_fails_the_build_naming_it(scratch_book):
+    """A verdict checked with lossopt.claims stops the build once its numbers stop showing it."""
+    write_chapter(scratch_book, "```{code-cell} ipython3\nfrom lossopt.claims import claim\n"
+                                "final_loss, start_loss = 3.0, 2.0\n"
+                                "claim(final_loss < start_loss, 'the loss ends below where it started')\n```\n")
+    returncode, log = build_scratch(scratch_book)
+    assert returncode != 0
+    assert "ClaimError" in log and "the loss ends below where it started" in log
+
+
 def test_a_dangling_reference_fails_the_build(scratch_book):
     write_chapter(scratch_book, "See {ref}`no-such-section` and {doc}`no_such_page`.\n")
     returncode, log = build_scratch(scratch_book)

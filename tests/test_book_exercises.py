@@ -122,7 +122,7 @@ def test_landing_page_states_the_points_of_the_released_notebooks(built_book):
         assert f'href="../exercises/{name}/{name}.html"' in html
 
 
-@pytest.mark.parametrize("chapter", ["06_momentum", "07_adaptive_methods", "08_lr_schedules",
+@pytest.mark.parametrize("chapter", ["01_learning_loop", "06_momentum", "07_adaptive_methods", "08_lr_schedules",
                                      "09_gradient_clipping", "10_backprop_221",
                                      "11_putting_it_together"])
 def test_chapters_link_their_assignment(built_book, chapter):

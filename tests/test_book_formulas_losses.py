@@ -4,13 +4,30 @@ Each chapter is executed as the reader would run it (see ``chapter_runner``); th
 defines inline are then compared with the reference on random inputs, so the book and the
 grader cannot drift apart.
 """
+import functools
+
 import numpy as np
 import pytest
 
 from autograder import reference as ref
 from chapter_runner import run_chapter
 
+run_chapter_once = functools.lru_cache(maxsize=None)(run_chapter)
+
 RNG_SEEDS = range(5)
+
+
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter1_line_cost_and_gradient_match_reference(seed):
+    """Chapter 1 teaches the line's cost and its gradient in both parameters."""
+    chapter1 = run_chapter_once("01_learning_loop")
+    rng = np.random.default_rng(seed)
+    theta, x = rng.normal(size=2) * 2, rng.uniform(-1, 1, size=7 + seed)
+    y = rng.normal() * x + rng.normal(size=x.size)
+    np.testing.assert_allclose(chapter1["line_mse_loss"](theta, x, y), ref.line_mse_loss(theta, x, y),
+                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(chapter1["line_mse_grad"](theta, x, y), ref.line_mse_grad(theta, x, y),
+                               rtol=1e-12, atol=1e-15)
 
 
 @pytest.fixture(scope="module")
@@ -207,6 +224,9 @@ def test_chapter5_line_fit_gradient_is_the_reference_mse_gradient_by_the_chain_r
     np.testing.assert_allclose(chapter5["cost_grad"](theta, x, y),
                                [np.sum(d_pred * x), np.sum(d_pred)], rtol=1e-12)
     assert chapter5["cost"](theta, x, y) == pytest.approx(ref.mse_loss(y_pred, y), rel=1e-12)
+    # and it is chapter 1's line gradient, whose reference is line_mse_grad
+    np.testing.assert_allclose(chapter5["cost_grad"](theta, x, y), ref.line_mse_grad(theta, x, y),
+                               rtol=1e-12)
 
 
 def test_chapter5_minibatch_loop_with_the_full_batch_is_batch_gradient_descent(chapter5):

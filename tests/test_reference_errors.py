@@ -29,6 +29,11 @@ def _without(key):
 
 # (case id, call, name that the message must contain)
 BAD_INPUT = [
+    # the line of chapter 1
+    ("line_mse theta shape", lambda: ref.line_mse_grad(V3, V3, V3), "theta"),
+    ("line_mse x and y", lambda: ref.line_mse_loss(np.zeros(2), V3, V4), "y"),
+    ("line_mse nan x", lambda: ref.line_mse_grad(np.zeros(2), NAN3, V3), "x"),
+    ("line_mse empty", lambda: ref.line_mse_loss(np.zeros(2), EMPTY, EMPTY), "x"),
     # activations
     ("sigmoid nan", lambda: ref.sigmoid(NAN3), "z"),
     ("softmax inf", lambda: ref.softmax(INF3), "z"),

@@ -39,6 +39,7 @@ def _active_and_inactive_margins(s, y):
 # name: (loss, its gradient, rng -> (point, the loss's other arguments)). Non-smooth losses are
 # sampled away from their kinks; their subgradient at the kink is tested separately below.
 GRADIENT_CASES = {
+    "line_mse": (ref.line_mse_loss, ref.line_mse_grad, _case(cases.line_case)),
     "mse": (ref.mse_loss, ref.mse_grad, _case(cases.regression_pair)),
     "mae away from kinks": (ref.mae_loss, ref.mae_grad, _case(partial(cases.regression_pair, kinks=[0.0]))),
     **{f"huber delta={d}": (ref.huber_loss, ref.huber_grad,

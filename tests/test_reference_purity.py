@@ -37,7 +37,10 @@ def _calls(rng):
     grads = cases.random_params(rng)
     x = rng.normal(size=2)
     w, g, st1, st2 = a["mat"], a["mat2"], a["state"], a["state"] * 0.5
+    line = cases.line_case(rng)
     return {
+        "line_mse_loss": (ref.line_mse_loss, line),
+        "line_mse_grad": (ref.line_mse_grad, line),
         "sigmoid": (ref.sigmoid, (a["mat"],)),
         "softmax": (ref.softmax, (a["mat"],)),
         "log_softmax": (ref.log_softmax, (a["mat"],)),

@@ -7,6 +7,7 @@ raises ``ValueError`` naming the argument.
 =========================  ===================================  ===========
 module                     functions                            chapter
 =========================  ===================================  ===========
+``linear_model``           line_mse_loss, line_mse_grad         1
 ``activations``            sigmoid, softmax, log_softmax        3
 ``regression_losses``      mse, mae, huber (+ grads)            2
 ``classification_losses``  bce, mse_sigmoid, cross_entropy,     3, 4
@@ -27,6 +28,7 @@ from .classification_losses import (bce_grad, bce_loss, cross_entropy_grad, cros
                                     dice_grad, dice_loss, hinge_grad, hinge_loss, kl_divergence,
                                     mse_sigmoid_grad, mse_sigmoid_loss)
 from .clipping import clip_by_global_norm, clip_by_value
+from .linear_model import line_mse_grad, line_mse_loss
 from .optimizers import (adagrad_step, adam_step, adam_step_uncorrected, adamw_step,
                          momentum_step, nesterov_step, rmsprop_step, sgd_step)
 from .regression_losses import huber_grad, huber_loss, mae_grad, mae_loss, mse_grad, mse_loss
@@ -34,6 +36,7 @@ from .schedules import (cosine_annealing, cosine_warm_restarts, exponential_deca
                         warmup_cosine)
 
 __all__ = [
+    "line_mse_loss", "line_mse_grad",
     "sigmoid", "softmax", "log_softmax",
     "mse_loss", "mse_grad", "mae_loss", "mae_grad", "huber_loss", "huber_grad",
     "bce_loss", "bce_grad", "mse_sigmoid_loss", "mse_sigmoid_grad",
