@@ -6,7 +6,7 @@ tests) and ``exercises/`` its release directory (what students get, generated, n
 Autograding judges every test cell outside the student's kernel:
 ``PrepareChecks`` swaps each test cell for code that only collects results on inputs drawn at
 grading time, the notebook executes, and ``JudgeChecks`` compares those results with
-``autograder.reference`` in this process.
+``autograder.reference`` in this process. docs/design.md draws the whole pipeline.
 """
 import os
 

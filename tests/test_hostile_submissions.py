@@ -158,7 +158,7 @@ def corpus():
         folder.mkdir(parents=True)
         (folder / f"{ASSIGNMENT}.ipynb").write_bytes(data)
 
-    # archive cases, through the course's LMS collector (issue 6)
+    # archive cases, through the course's LMS collector
     from autograder.cli.course import Course
     from autograder.cli.lms import collect
 

@@ -65,7 +65,7 @@ def add_parser(subparsers) -> None:
 def sandbox_overrides(course: Course, unsandboxed: bool) -> dict:
     """Config overrides for the workers, after checking up front that the sandbox the course's
     config asks for can run here (otherwise every submission would fail with the same message).
-    Adapter to ``autograder.sandbox`` (issue 5), used only when the config names its preprocessor."""
+    Adapter to ``autograder.sandbox``, used only when the config names its preprocessor."""
     preprocessors = course.config().Autograde.get("autograde_preprocessors", [])
     if not any(getattr(p, "__name__", str(p)).endswith("SandboxedExecute") for p in preprocessors):
         return {}
@@ -139,7 +139,7 @@ def release_notebooks(course: Course, assignment: str, source_notebooks, scratch
 
 def normalize(course: Course, assignment: str, students: list[str], released: Path) -> dict[str, list[str]]:
     """Put each collected notebook in gradable form before nbgrader reads it (adapter to
-    ``autograder.submissions``, issue 5: not JSON, not UTF-8, another nbformat version, renamed,
+    ``autograder.submissions``: not JSON, not UTF-8, another nbformat version, renamed,
     deleted or re-flagged graded cells); ``{student: [what was changed]}``. A notebook it cannot
     read at all is graded as the empty release, with a note in its feedback, not dropped."""
     from autograder.submissions import normalize_submission
