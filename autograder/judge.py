@@ -11,7 +11,7 @@ import copy
 
 import numpy as np
 
-from lossopt.checking import compare, same_data, show
+from lossopt.checking import compare, form, same_data, show
 
 from . import collect
 from .checks import KernelCode, Previous
@@ -101,7 +101,7 @@ def judge_case(check, case, outcomes, visible):
         if not isinstance(outcome, dict):
             return f"{where}: malformed results"
         if "error" in outcome:
-            return f"{where} raised {outcome['error']}"
+            return f"{where} raised {outcome['error']}; it should return {form(expected)}"
         try:
             got = collect.decode(outcome["value"])
         except (KeyError, ValueError, TypeError) as exc:

@@ -27,7 +27,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["compare", "describe", "expect_close", "expect_equal", "same_data", "show"]
+__all__ = ["compare", "describe", "expect_close", "expect_equal", "form", "same_data", "show"]
 
 
 def show(value, limit=300):
@@ -57,6 +57,20 @@ def describe(value):
     if isinstance(value, (tuple, list)):
         return f"a {type(value).__name__} of {len(value)} items: {show(value, 120)}"
     return f"{type(value).__name__} {show(value, 80)}"
+
+
+def form(expected):
+    """What the type rule asks for where ``expected`` is expected, e.g. 'a float64 array of shape (3,)'."""
+    if isinstance(expected, (tuple, list)):
+        return f"a {type(expected).__name__} of {len(expected)} values"
+    if isinstance(expected, dict):
+        return f"a dict with keys {sorted(expected)}"
+    if isinstance(expected, np.ndarray) and expected.shape != ():
+        dtype = np.dtype(np.float64) if expected.dtype.kind == "f" else expected.dtype
+        return f"a {dtype} array of shape {expected.shape}"
+    if isinstance(expected, (numbers.Real, np.ndarray)) and not isinstance(expected, (bool, np.bool_)):
+        return "a float64 number"
+    return show(expected)
 
 
 def _number(got):
@@ -96,7 +110,7 @@ def compare(expected, got, rtol=1e-7, atol=1e-10, where="the result"):
         return None
     if isinstance(expected, np.ndarray) and expected.shape != ():
         dtype = np.dtype(np.float64) if expected.dtype.kind == "f" else expected.dtype
-        wanted = f"a {dtype} array of shape {expected.shape}"
+        wanted = form(expected)
         if not isinstance(got, np.ndarray):
             hint = " (convert with np.array)" if isinstance(got, list) else ""
             return f"{where} should be {wanted}{hint}; got {describe(got)}"
@@ -108,7 +122,7 @@ def compare(expected, got, rtol=1e-7, atol=1e-10, where="the result"):
     if isinstance(expected, (numbers.Real, np.ndarray)) and not isinstance(expected, (bool, np.bool_)):
         number = _number(got)
         if number is None:
-            return f"{where} should be a float64 number; got {describe(got)}"
+            return f"{where} should be {form(expected)}; got {describe(got)}"
         return _compare_numbers(np.asarray(float(expected)), np.asarray(number), rtol, atol, where)
     if got != expected:
         return f"{where} should be {show(expected)}; got {describe(got)}"
