@@ -12,6 +12,9 @@ Wire format of one value (``encode`` / ``decode``, used on both sides of the ker
 
     {"none": true} | {"bool": b} | {"int": i} | {"float": float.hex(x)} | {"str": s}
     {"ndarray": base64, "dtype": "<f8", "shape": [...]}
+    {"ndarray": base64, "dtype": "<f4", "shape": [], "scalar": true}   (a NumPy scalar other than
+                                 float64/integer, e.g. float32: the type rule refuses it, so it
+                                 must reach the grader as what it is, not as a Python float)
     {"tuple": [...]} | {"list": [...]} | {"dict": [[key, value], ...]}   (keys: str)
     {"unsupported": "type name"}
     {"previous": [call, item]}   (inputs only: the student's own result of an earlier call)
@@ -40,6 +43,8 @@ def encode(value):
         return {"bool": bool(value)}
     if isinstance(value, (int, numpy.integer)):
         return {"int": int(value)}
+    if isinstance(value, numpy.floating) and value.dtype != numpy.float64:
+        return dict(encode(numpy.asarray(value)), scalar=True)
     if isinstance(value, (float, numpy.floating)):
         return {"float": float(value).hex()}
     if isinstance(value, str):
@@ -77,7 +82,8 @@ def decode(data, previous=None, namespace=None):
             raise ValueError(f"refusing array dtype {dtype}")
         shape = tuple(int(n) for n in data["shape"])
         raw = base64.b64decode(data["ndarray"].encode("ascii"), validate=True)
-        return numpy.frombuffer(raw, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
+        array = numpy.frombuffer(raw, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
+        return array[()] if data.get("scalar") and shape == () else array
     (kind, payload), = data.items()
     if kind == "none":
         return None

@@ -3,11 +3,15 @@
 Runs in the grader's process only and never executes student code: the student's results arrive
 as decoded data (:mod:`autograder.collect`). A verdict is ``(passed, message)``; the message says
 which input (visible cells: the call itself; hidden cells: the case's description), what was
-expected and what was got, or which input the function modified.
+expected and what was got, or which input the function modified. The comparison itself is
+:func:`lossopt.checking.compare`, the very routine the visible tests run in the student's kernel,
+so both sides accept and refuse the same results (its docstring states the type rule).
 """
 import copy
 
 import numpy as np
+
+from lossopt.checking import compare, form, same_data, show
 
 from . import collect
 from .checks import KernelCode, Previous
@@ -68,111 +72,14 @@ def reference_outputs(check, case):
     return outputs
 
 
-def short(value, limit=240):
-    """A compact, readable rendering of a value for a message."""
-    if isinstance(value, np.ndarray):
-        text = np.array2string(value, precision=6, threshold=12, edgeitems=3, separator=", ")
-        text = f"array({text})" if value.ndim else text
-    elif isinstance(value, (float, np.floating)):
-        text = repr(float(value))
-    elif isinstance(value, (tuple, list)):
-        inner = ", ".join(short(v, limit) for v in value)
-        text = f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
-    elif isinstance(value, dict):
-        text = "{" + ", ".join(f"{k!r}: {short(v, limit)}" for k, v in value.items()) + "}"
-    else:
-        text = repr(value)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
 def _describe_call(call, resolved_args, resolved_kwargs):
     def shown(declared, resolved):
         # a grader-written function reads better as its expression than as <function <lambda>>
-        return declared.source if isinstance(declared, KernelCode) else short(resolved, 120)
+        return declared.source if isinstance(declared, KernelCode) else show(resolved, 120)
 
     parts = [shown(d, r) for d, r in zip(call.args, resolved_args)]
     parts += [f"{k}={shown(call.kwargs[k], v)}" for k, v in resolved_kwargs.items()]
     return f"{call.function}({', '.join(parts)})"
-
-
-def compare(expected, got, rtol, atol, where="the result"):
-    """``None`` when ``got`` matches ``expected``, else what differs (one sentence)."""
-    if isinstance(expected, (tuple, list)):
-        if not isinstance(got, (tuple, list)):
-            return f"{where} should be a {type(expected).__name__} of {len(expected)} values; got {_kind(got)}"
-        if len(got) != len(expected):
-            return f"{where} should hold {len(expected)} values; got {len(got)}"
-        for i, (e, g) in enumerate(zip(expected, got)):
-            problem = compare(e, g, rtol, atol, f"{where}[{i}]")
-            if problem:
-                return problem
-        return None
-    if isinstance(expected, dict):
-        if not isinstance(got, dict):
-            return f"{where} should be a dict with keys {sorted(expected)}; got {_kind(got)}"
-        if set(got) != set(expected):
-            return f"{where} should have the keys {sorted(expected)}; got {sorted(got)}"
-        for key in expected:
-            problem = compare(expected[key], got[key], rtol, atol, f"{where}[{key!r}]")
-            if problem:
-                return problem
-        return None
-    if isinstance(expected, np.ndarray):
-        if isinstance(got, (list, tuple)):
-            try:
-                got = np.asarray(got, dtype=float)
-            except (TypeError, ValueError):
-                return f"{where} should be an array of shape {expected.shape}; got {_kind(got)}"
-        if not isinstance(got, np.ndarray) or got.dtype.kind not in "biuf":
-            return f"{where} should be an array of shape {expected.shape}; got {_kind(got)}"
-        if got.shape != expected.shape:
-            return f"{where} should have shape {expected.shape}; got shape {got.shape}"
-        return _compare_numbers(expected, got.astype(float), rtol, atol, where)
-    if isinstance(expected, (float, int, np.floating, np.integer)) and not isinstance(expected, bool):
-        if isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind in "biuf":
-            got = got.item()
-        if isinstance(got, bool) or not isinstance(got, (int, float)):
-            return f"{where} should be a number (a float); got {_kind(got)}"
-        return _compare_numbers(np.asarray(float(expected)), np.asarray(float(got)), rtol, atol, where)
-    if got != expected:
-        return f"{where} should be {short(expected)}; got {short(got)}"
-    return None
-
-
-def _compare_numbers(expected, got, rtol, atol, where):
-    close = np.isclose(got, expected, rtol=rtol, atol=atol)
-    if np.all(close):
-        return None
-    if expected.ndim == 0:
-        return f"{where}: expected {short(expected.item())}, got {short(got.item())}"
-    bad = np.argwhere(~close)
-    first = tuple(int(i) for i in bad[0])
-    # The first differing entry leads: it stays readable when the arrays are long.
-    return (f"{where}: at index {first} expected {float(expected[first])!r}, got "
-            f"{float(got[first])!r} ({len(bad)} of {expected.size} entries differ); "
-            f"expected {short(expected, 160)}, got {short(got, 160)}")
-
-
-def _kind(value):
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    return f"{type(value).__name__} {short(value, 80)}"
-
-
-def _same_data(before, after):
-    if isinstance(before, np.ndarray) or isinstance(after, np.ndarray):
-        return (isinstance(before, np.ndarray) and isinstance(after, np.ndarray)
-                and before.shape == after.shape and np.array_equal(before, after, equal_nan=True))
-    if isinstance(before, (tuple, list)):
-        return (isinstance(after, (tuple, list)) and len(before) == len(after)
-                and all(_same_data(b, a) for b, a in zip(before, after)))
-    if isinstance(before, dict):
-        return (isinstance(after, dict) and before.keys() == after.keys()
-                and all(_same_data(before[k], after[k]) for k in before))
-    if callable(before):
-        return True
-    return before == after
 
 
 def judge_case(check, case, outcomes, visible):
@@ -194,7 +101,7 @@ def judge_case(check, case, outcomes, visible):
         if not isinstance(outcome, dict):
             return f"{where}: malformed results"
         if "error" in outcome:
-            return f"{where} raised {outcome['error']}"
+            return f"{where} raised {outcome['error']}; it should return {form(expected)}"
         try:
             got = collect.decode(outcome["value"])
         except (KeyError, ValueError, TypeError) as exc:
@@ -234,7 +141,7 @@ def _mutation(call, outcome, student_previous):
             after = collect.decode(encoded_after)
         except (KeyError, ValueError, TypeError) as exc:
             return f"{name} cannot be read after the call ({exc})"
-        if not _same_data(before, after):
+        if not same_data(before, after):
             return (f"your function modified its input ({name}) in place; it must leave its "
                     "inputs unchanged and return new arrays")
     return None

@@ -134,13 +134,13 @@ def grade(assignment, submissions, root=None, extra_args=()):
 
 # ---------------------------------------------------------------- building submissions
 
-def read_notebook(folder, assignment):
-    return nbformat.read(REPO / folder / assignment / f"{assignment}.ipynb", as_version=4)
+def read_notebook(folder, assignment, root=REPO):
+    return nbformat.read(Path(root) / folder / assignment / f"{assignment}.ipynb", as_version=4)
 
 
-def release(assignment):
-    """The committed release notebook, as a student receives it."""
-    return read_notebook("exercises", assignment)
+def release(assignment, root=REPO):
+    """The committed release notebook, as a student receives it (``root``: another checkout)."""
+    return read_notebook("exercises", assignment, root)
 
 
 def _grade_id(cell):
@@ -151,11 +151,11 @@ def _is_solution_code(cell):
     return cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution", False)
 
 
-def solved_release(assignment):
+def solved_release(assignment, root=REPO):
     """The release with every solution cell filled in with the instructor's solution."""
-    solutions = {_grade_id(c): c.source for c in read_notebook("solutions", assignment).cells
+    solutions = {_grade_id(c): c.source for c in read_notebook("solutions", assignment, root).cells
                  if _is_solution_code(c)}
-    notebook = release(assignment)
+    notebook = release(assignment, root)
     for cell in notebook.cells:
         if _is_solution_code(cell):
             cell.source = "\n".join(line for line in solutions[_grade_id(cell)].splitlines()

@@ -13,7 +13,7 @@ class TestAdam(AssignmentGradingTests, RegistryReplayTests):
 
     def test_points_per_function(self):
         assert points_per_function(self.run, registry.FUNCTIONS) == {
-            "adam_step": 6, "adam_step_uncorrected": 4, "adamw_step": 5}
+            "adam_step": 7, "adam_step_uncorrected": 4, "adamw_step": 6}
 
     def test_missing_bias_correction_is_reported_on_the_first_step(self):
         message = self.run.message("wrong-no_bias_correction", "adam_step_first_step")

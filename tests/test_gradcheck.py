@@ -44,3 +44,23 @@ def test_shape_mismatch_and_bad_h_are_named():
         gradcheck.centred_difference(np.sum, np.zeros(2), h=0.0)
     with pytest.raises(ValueError, match="grad\\(x\\) has shape"):
         gradcheck.check_gradient(np.sum, lambda x: np.zeros(5), np.zeros(2))
+
+
+def test_chapter_and_assignment_state_the_same_target():
+    """Check that chapter 10 computes the gradient-check target from RELATIVE_ERROR_TARGET and that
+    the backprop_221 assignment states that value and compares with the constant."""
+    import json
+    import math
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    power = f"10^{{{round(math.log10(gradcheck.RELATIVE_ERROR_TARGET))}}}"
+    chapter = (root / "book" / "10_backprop_221.md").read_text()
+    assert "gradcheck.RELATIVE_ERROR_TARGET" in chapter
+    cells = json.loads((root / "solutions" / "backprop_221" / "backprop_221.ipynb").read_text())["cells"]
+    text = ["".join(c["source"]) for c in cells]
+    stating = [t for t in text if "RELATIVE_ERROR_TARGET" in t]
+    assert any(power in t for t in stating), f"no cell states the target as ${power}$"
+    assert any("< RELATIVE_ERROR_TARGET" in t for t in stating), "no cell compares with the constant"
+    other = [p for p in ("10^{-9}", "10^{-8}", "10^{-6}") if any(p in t for t in text)]
+    assert not other, f"the assignment also states {other}"

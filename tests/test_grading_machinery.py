@@ -17,6 +17,7 @@ from autograder import collect, judge
 from autograder.checks import Call, Case, Check, KernelCode, Previous, cases_from, checks_for
 from autograder.preprocessors import HIDDEN_SOURCE, JudgeChecks, PrepareChecks
 from grading_harness import REPO
+from lossopt.checking import same_data
 
 
 def run_in_fake_kernel(source, namespace, monkeypatch):
@@ -50,7 +51,7 @@ def collect_and_judge(check, namespace, monkeypatch, visible=True, seed=0):
 ])
 def test_encode_decode_round_trip_is_exact(value):
     back = collect.decode(collect.encode(value))
-    assert judge._same_data(value, back) and type(back) is type(value if not isinstance(
+    assert same_data(value, back) and type(back) is type(value if not isinstance(
         value, (np.floating, np.integer)) else {np.float64: 0.0, np.int64: 0}[type(value)])
     if isinstance(value, np.ndarray):
         assert back.dtype == value.dtype and back.shape == value.shape
@@ -102,8 +103,9 @@ def test_hidden_failure_shows_the_description_not_the_input(monkeypatch):
 @pytest.mark.parametrize("returned, fragment", [
     (lambda z: z.tolist()[0], "shape"),
     (lambda z: np.ones((1, 3)), "shape (1, 2)"),
-    (lambda z: "0.5", "should be an array"),
-    (lambda z: (z, z), "shape (2, 1, 2)"),
+    (lambda z: "0.5", "should be a float64 array"),
+    (lambda z: (z, z), "got a tuple of 2 items"),
+    (lambda z: z.astype(np.float32), "got a float32 array of shape (1, 2)"),
 ])
 def test_wrong_type_or_shape_is_explained(returned, fragment, monkeypatch):
     check = Check(cases_from("softmax", [((np.array([[1.0, 2.0]]),), {})]))
@@ -269,9 +271,9 @@ def test_expect_close_reports_call_expected_and_got():
     with pytest.raises(AssertionError) as failure:
         expect_close(softmax, np.array([[0.0, 1.0]]), expected=np.array([[0.268941, 0.731059]]), rtol=1e-5)
     message = str(failure.value)
-    assert message.startswith("softmax(z=array([[0., 1.]]))")
+    # written as the grader writes a visible failure (the same routine makes both messages)
+    assert message.startswith("softmax(array([[0., 1.]])): the result: at index (0, 0) expected 0.268941")
     assert "expected array([[0.268941, 0.731059]])" in message and "got array([[1. , 2.718282]])" in message
-    assert "first difference at index (0, 0)" in message
 
 
 def test_expect_close_reports_shape_and_mutation():
@@ -281,9 +283,9 @@ def test_expect_close_reports_shape_and_mutation():
         y_pred -= y_true
         return 2 * y_pred / y_pred.size
 
-    with pytest.raises(AssertionError, match="expected shape \\(2,\\), got shape \\(1, 2\\)"):
+    with pytest.raises(AssertionError, match="should have shape \\(2,\\); got a float64 array of shape \\(1, 2\\)"):
         expect_close(lambda z: z[None, :], np.zeros(2), expected=np.zeros(2))
-    with pytest.raises(AssertionError, match="modified its argument 1 in place"):
+    with pytest.raises(AssertionError, match="modified its input \\(argument 1\\) in place"):
         expect_close(mse_grad, np.array([1.0, 3.0]), np.array([1.0, 1.0]), expected=np.array([0.0, 2.0]))
     got = expect_close(lambda y_pred, y_true: 2 * (y_pred - y_true) / 2, np.array([1.0, 3.0]),
                        np.zeros(2), expected=np.array([1.0, 3.0]))

@@ -20,6 +20,9 @@ G3 = np.array([0.1, -3.0, 0.0])
 ZEROS3 = np.zeros(3)
 M3 = np.array([0.02, -0.5, 0.1])
 V3 = np.array([0.001, 0.9, 0.004])
+# Gradients of the size of sqrt(eps): sqrt(v_hat) + eps and sqrt(v_hat + eps) differ by tens of
+# percent here, so eps inside the square root fails a visible cell, not only the hidden ones.
+G_TINY = np.array([1e-4, -2e-4, 3.0])
 
 # (args, kwargs) of every call a visible cell makes, keyed by grade id.
 VISIBLE = {
@@ -28,6 +31,8 @@ VISIBLE = {
     "adam_step_uncorrected_first_step": [((W3, G3, ZEROS3, ZEROS3, 1), {"lr": 0.1})],
     "adamw_step_first_step": [((W3, G3, ZEROS3, ZEROS3, 1), {"lr": 0.1, "weight_decay": 0.5})],
     "adamw_step_zero_gradient": [((W3, ZEROS3, ZEROS3, ZEROS3, 1), {"lr": 0.1, "weight_decay": 0.5})],
+    "adam_step_eps_outside_sqrt": [((W3, G_TINY, ZEROS3, ZEROS3, 1), {"lr": 0.1})],
+    "adamw_step_eps_outside_sqrt": [((W3, G_TINY, ZEROS3, ZEROS3, 1), {"lr": 0.1, "weight_decay": 0.5})],
 }
 
 

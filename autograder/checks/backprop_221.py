@@ -1,8 +1,8 @@
 """Checks of assignment ``backprop_221`` (chapter 10): forward and backward pass of the seeds'
 2-2-1 network, centred finite differences, and the gradient-descent update.
 
-Visible cells use the seeds' example (x = [1, 0], y = 1, ``EXAMPLE_PARAMS``). Because x2 = 0 there,
-the example cannot tell w21 from w12; hidden cells draw networks, inputs with x2 != 0 and both
+Visible cells use the seeds' example (x = [1, 0], y = 1, ``EXAMPLE_PARAMS``) and, because x2 = 0
+there cannot tell w21 from w12, a second input with x2 != 0 and y = 0; hidden cells draw networks, inputs with x2 != 0 and both
 labels at random, and give ``numerical_gradient`` functions with curvature (the network's own loss
 and a cubic), written by the grader as ``KernelCode``, with random steps ``h``, so that one-sided
 differences are off by far more than the tolerance.
@@ -20,14 +20,18 @@ EXAMPLE_X = np.array([1.0, 0.0])
 EXAMPLE_Y = 1
 EXAMPLE_PARAMS = {"w11": 0.2, "w21": 0.4, "b1": 0.1, "w12": 0.3, "w22": 0.1, "b2": 0.2,
                   "w13": 0.7, "w23": 0.5, "b3": 0.3}
+# A second input, with x2 != 0 and the label 0, so that the visible cells also tell w21 from w12.
+OTHER_X = np.array([0.5, -1.0])
+OTHER_Y = 0
 EXAMPLE_GRADS = {"w11": -0.05, "w21": 0.0, "b1": -0.05, "w12": -0.03, "w22": 0.0, "b2": -0.03,
                  "w13": -0.15, "w23": -0.17, "b3": -0.27}
 # A function of the parameters whose centred differences are easy to do by hand.
 SIMPLE_F = KernelCode("lambda p: p['w11'] ** 2 + 3.0 * p['w21'] * p['b3'] - 2.0 * p['b1']")
 
 VISIBLE = {
-    "forward_221_example": [((EXAMPLE_X, EXAMPLE_PARAMS), {})],
-    "backward_221_example": [((EXAMPLE_X, EXAMPLE_Y, EXAMPLE_PARAMS), {})],
+    "forward_221_example": [((EXAMPLE_X, EXAMPLE_PARAMS), {}), ((OTHER_X, EXAMPLE_PARAMS), {})],
+    "backward_221_example": [((EXAMPLE_X, EXAMPLE_Y, EXAMPLE_PARAMS), {}),
+                             ((OTHER_X, OTHER_Y, EXAMPLE_PARAMS), {})],
     "numerical_gradient_example": [((SIMPLE_F, EXAMPLE_PARAMS), {"h": 1e-4})],
     "sgd_update_example": [((EXAMPLE_PARAMS, EXAMPLE_GRADS, 0.5), {})],
 }

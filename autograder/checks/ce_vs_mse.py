@@ -25,7 +25,7 @@ VISIBLE = {
     "bce_grad_values": [((Z4, Y4), {}), ((Z_EXTREME, Y_EXTREME), {})],
     "mse_sigmoid_loss_values": [((Z4, Y4), {}), ((Z_EXTREME, Y_EXTREME), {})],
     "mse_sigmoid_grad_values": [((Z4, Y4), {}), ((Z_EXTREME, Y_EXTREME), {})],
-    "softmax_values": [((LOGITS,), {})],
+    "softmax_values": [((LOGITS,), {}), ((LOGITS[0],), {})],
     "softmax_stable": [((LOGITS_EXTREME,), {})],
     "cross_entropy_loss_values": [((LOGITS, LABELS), {})],
     "cross_entropy_loss_stable": [((LOGITS_EXTREME, LABELS_EXTREME), {})],

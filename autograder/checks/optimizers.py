@@ -25,6 +25,10 @@ W3 = np.array([1.0, -2.0, 0.5])
 G3 = np.array([0.5, -4.0, 0.0])
 V3 = np.array([0.2, -1.0, 0.3])
 S3 = np.array([0.04, 9.0, 0.25])
+# Gradients of the size of sqrt(eps) from an empty state: sqrt(s) + eps and sqrt(s + eps) differ
+# many times over here, so eps inside the square root fails a visible cell.
+G_TINY = np.array([1e-6, -3e-6, 0.5])
+ZEROS3 = np.zeros(3)
 
 VISIBLE = {
     "sgd_step_example": [((W3, G3, 0.1), {})],
@@ -32,6 +36,8 @@ VISIBLE = {
     "nesterov_step_example": [((W3, G3, V3, 0.1), {"beta": 0.9})],
     "adagrad_step_example": [((W3, G3, S3), {"lr": 0.1})],
     "rmsprop_step_example": [((W3, G3, S3), {"lr": 0.1, "rho": 0.9})],
+    "adagrad_step_eps_outside_sqrt": [((W3, G_TINY, ZEROS3), {"lr": 0.1})],
+    "rmsprop_step_eps_outside_sqrt": [((W3, G_TINY, ZEROS3), {"lr": 0.1})],
     "cosine_annealing_values": [((t, 10, 1.0), {"lr_min": 0.1}) for t in (0, 5, 10, 15)],
     "warmup_cosine_values": [((t, 4, 12, 2.0), {}) for t in (0, 1, 4, 8, 12, 20)],
     "cosine_warm_restarts_values": ([((t, 4, 1.0), {}) for t in (0, 2, 4, 9)]

@@ -1,6 +1,6 @@
 """adamw_step adds weight_decay * w to the gradient (L2 regularisation) instead of decoupling it.
 
-loses: adamw_step_first_step adamw_step_zero_gradient adamw_step_rollout adamw_step_no_mutation
+loses: adamw_step_eps_outside_sqrt adamw_step_first_step adamw_step_no_mutation adamw_step_rollout adamw_step_zero_gradient
 """
 import numpy as np
 

@@ -1,6 +1,6 @@
 """adamw_step shrinks the already-updated weights, (w - step) * (1 - lr * wd), not w itself.
 
-loses: adamw_step_first_step adamw_step_rollout adamw_step_no_mutation
+loses: adamw_step_eps_outside_sqrt adamw_step_first_step adamw_step_no_mutation adamw_step_rollout
 """
 import numpy as np
 

@@ -1,9 +1,9 @@
 """adam_step divides by sqrt(v_hat + eps) instead of sqrt(v_hat) + eps.
 
-Indistinguishable on the visible inputs (gradients of order 0.1 and eps = 1e-8); the hidden
-cells use tiny gradients and larger eps.
+Indistinguishable on gradients of order 0.1 with eps = 1e-8; the visible cell
+adam_step_eps_outside_sqrt and the hidden cells use gradients near sqrt(eps) and larger eps.
 
-loses: adam_step_rollout adam_step_edge_cases adam_step_no_mutation
+loses: adam_step_edge_cases adam_step_eps_outside_sqrt adam_step_no_mutation adam_step_rollout
 """
 import numpy as np
 

@@ -1,6 +1,6 @@
 """adam_step updates w, m and v in place (and returns them): right values, inputs clobbered.
 
-loses: adam_step_first_step adam_step_later_step adam_step_no_mutation
+loses: adam_step_eps_outside_sqrt adam_step_first_step adam_step_later_step adam_step_no_mutation
 """
 import numpy as np
 

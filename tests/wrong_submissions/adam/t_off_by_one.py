@@ -1,6 +1,6 @@
 """adam_step corrects with t + 1 (as if t counted from 0): every correction is too weak.
 
-loses: adam_step_first_step adam_step_later_step adam_step_rollout adam_step_edge_cases adam_step_no_mutation
+loses: adam_step_edge_cases adam_step_eps_outside_sqrt adam_step_first_step adam_step_later_step adam_step_no_mutation adam_step_rollout
 """
 import numpy as np
 

@@ -1,8 +1,9 @@
 """adagrad_step divides by sqrt(s + eps) instead of sqrt(s) + eps.
 
-Invisible with the default eps = 1e-10 on the visible input; the hidden cells draw larger eps.
+Invisible with the default eps = 1e-10 on gradients of order 1; the visible cell
+adagrad_step_eps_outside_sqrt uses gradients near sqrt(eps), the hidden cells draw larger eps.
 
-loses: adagrad_step_rollout adagrad_step_no_mutation
+loses: adagrad_step_eps_outside_sqrt adagrad_step_no_mutation adagrad_step_rollout
 """
 import numpy as np
 

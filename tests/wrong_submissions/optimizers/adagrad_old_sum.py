@@ -1,6 +1,6 @@
 """adagrad_step divides by the sum of squares *before* adding this step's g^2.
 
-loses: adagrad_step_example adagrad_step_rollout adagrad_step_no_mutation
+loses: adagrad_step_eps_outside_sqrt adagrad_step_example adagrad_step_no_mutation adagrad_step_rollout
 """
 import numpy as np
 

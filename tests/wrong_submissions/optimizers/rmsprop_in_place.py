@@ -1,6 +1,6 @@
 """rmsprop_step updates s in place: right values, input clobbered.
 
-loses: rmsprop_step_example rmsprop_step_no_mutation
+loses: rmsprop_step_eps_outside_sqrt rmsprop_step_example rmsprop_step_no_mutation
 """
 import numpy as np
 

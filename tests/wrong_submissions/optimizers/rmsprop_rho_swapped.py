@@ -1,6 +1,6 @@
 """rmsprop_step weights the old average by 1 - rho and the new g^2 by rho.
 
-loses: rmsprop_step_example rmsprop_step_rollout rmsprop_step_no_mutation
+loses: rmsprop_step_eps_outside_sqrt rmsprop_step_example rmsprop_step_no_mutation rmsprop_step_rollout
 """
 import numpy as np
 
