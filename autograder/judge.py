@@ -96,15 +96,19 @@ def _describe_call(call, resolved_args, resolved_kwargs):
     return f"{call.function}({', '.join(parts)})"
 
 
-def compare(expected, got, rtol, atol, where="the result"):
-    """``None`` when ``got`` matches ``expected``, else what differs (one sentence)."""
+def compare(expected, got, rtol, atol, where="the result", explain=True):
+    """``None`` when ``got`` matches ``expected``, else what differs (one sentence).
+
+    ``explain=False`` names only where values differ, without printing the arrays: for replays
+    of thousands of draws, where formatting every wrong answer would cost most of the time.
+    """
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)):
             return f"{where} should be a {type(expected).__name__} of {len(expected)} values; got {_kind(got)}"
         if len(got) != len(expected):
             return f"{where} should hold {len(expected)} values; got {len(got)}"
         for i, (e, g) in enumerate(zip(expected, got)):
-            problem = compare(e, g, rtol, atol, f"{where}[{i}]")
+            problem = compare(e, g, rtol, atol, f"{where}[{i}]", explain)
             if problem:
                 return problem
         return None
@@ -114,7 +118,7 @@ def compare(expected, got, rtol, atol, where="the result"):
         if set(got) != set(expected):
             return f"{where} should have the keys {sorted(expected)}; got {sorted(got)}"
         for key in expected:
-            problem = compare(expected[key], got[key], rtol, atol, f"{where}[{key!r}]")
+            problem = compare(expected[key], got[key], rtol, atol, f"{where}[{key!r}]", explain)
             if problem:
                 return problem
         return None
@@ -128,22 +132,25 @@ def compare(expected, got, rtol, atol, where="the result"):
             return f"{where} should be an array of shape {expected.shape}; got {_kind(got)}"
         if got.shape != expected.shape:
             return f"{where} should have shape {expected.shape}; got shape {got.shape}"
-        return _compare_numbers(expected, got.astype(float), rtol, atol, where)
+        return _compare_numbers(expected, got.astype(float), rtol, atol, where, explain)
     if isinstance(expected, (float, int, np.floating, np.integer)) and not isinstance(expected, bool):
         if isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind in "biuf":
             got = got.item()
         if isinstance(got, bool) or not isinstance(got, (int, float)):
             return f"{where} should be a number (a float); got {_kind(got)}"
-        return _compare_numbers(np.asarray(float(expected)), np.asarray(float(got)), rtol, atol, where)
+        return _compare_numbers(np.asarray(float(expected)), np.asarray(float(got)), rtol, atol, where,
+                                explain)
     if got != expected:
         return f"{where} should be {short(expected)}; got {short(got)}"
     return None
 
 
-def _compare_numbers(expected, got, rtol, atol, where):
+def _compare_numbers(expected, got, rtol, atol, where, explain=True):
     close = np.isclose(got, expected, rtol=rtol, atol=atol)
     if np.all(close):
         return None
+    if not explain:
+        return f"{where}: values differ"
     if expected.ndim == 0:
         return f"{where}: expected {short(expected.item())}, got {short(got.item())}"
     bad = np.argwhere(~close)
