@@ -152,3 +152,29 @@ def test_fast_verdicts_are_the_collection_paths(assignment):
             fast = {gid for gid, check in checks.items() if first_failure(check, check.cases(rng), names)}
             assert fast == slow, (name, seed, {"fast only": fast - slow, "collection only": slow - fast})
 
+
+
+# ------------------------------------------------------------------ constant answers
+
+# a constant fails at its first case, so the cost is drawing the cases: fewer draws than SEEDS
+CONSTANT_SEEDS = range(200)
+CONSTANTS = {"0.0": lambda *args, **kwargs: 0.0,
+             "zeros shaped like the first input": lambda *args, **kwargs: np.zeros_like(
+                 np.asarray(args[0], dtype=float)) if args else 0.0}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_draw_lets_a_constant_answer_pass(assignment):
+    """A submission whose every function returns 0 earns nothing on any draw: no check may hold
+    only cases whose expected result is within tolerance of 0 (a batch of one confidently right
+    logit has a loss and a gradient of 0, so such a case needs another beside it)."""
+    from grading_harness import solution_function_names
+
+    passed = []
+    for form, constant in CONSTANTS.items():
+        names = {name: constant for name in solution_function_names(assignment)}
+        for grade_id, check in checks_for(assignment).items():
+            passed += [(form, grade_id, seed) for seed in seeds_for(check)[:len(CONSTANT_SEEDS)]
+                       if first_failure(check, check.cases(np.random.default_rng(seed)), names,
+                                        explain=False) is None]
+    assert not passed, f"constant answers passing (answer / grade id / seed):\n{_listing(passed)}"
