@@ -84,9 +84,13 @@ def _number(got):
     return None
 
 
-def compare(expected, got, rtol=1e-7, atol=1e-10, where="the result"):
+def compare(expected, got, rtol=1e-7, atol=1e-10, where="the result", explain=True):
     """``None`` when ``got`` matches ``expected`` under the type rule above, else what differs
-    (one sentence starting with ``where``, saying what was expected and what was got)."""
+    (one sentence starting with ``where``, saying what was expected and what was got).
+
+    ``explain=False`` names only where values differ, without printing the arrays: for replays
+    of thousands of draws, where formatting every wrong answer would cost most of the time.
+    """
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)):
             return (f"{where} should be a {type(expected).__name__} of {len(expected)} values; "
@@ -94,7 +98,7 @@ def compare(expected, got, rtol=1e-7, atol=1e-10, where="the result"):
         if len(got) != len(expected):
             return f"{where} should hold {len(expected)} values; got {len(got)}"
         for i, (e, g) in enumerate(zip(expected, got)):
-            problem = compare(e, g, rtol, atol, f"{where}[{i}]")
+            problem = compare(e, g, rtol, atol, f"{where}[{i}]", explain)
             if problem:
                 return problem
         return None
@@ -104,7 +108,7 @@ def compare(expected, got, rtol=1e-7, atol=1e-10, where="the result"):
         if set(got) != set(expected):
             return f"{where} should have the keys {sorted(expected)}; got {sorted(got)}"
         for key in expected:
-            problem = compare(expected[key], got[key], rtol, atol, f"{where}[{key!r}]")
+            problem = compare(expected[key], got[key], rtol, atol, f"{where}[{key!r}]", explain)
             if problem:
                 return problem
         return None
@@ -118,21 +122,24 @@ def compare(expected, got, rtol=1e-7, atol=1e-10, where="the result"):
             return f"{where} should be {wanted}; got {describe(got)}"
         if got.shape != expected.shape:
             return f"{where} should have shape {expected.shape}; got {describe(got)}"
-        return _compare_numbers(expected.astype(float), got.astype(float), rtol, atol, where)
+        return _compare_numbers(expected.astype(float), got.astype(float), rtol, atol, where, explain)
     if isinstance(expected, (numbers.Real, np.ndarray)) and not isinstance(expected, (bool, np.bool_)):
         number = _number(got)
         if number is None:
             return f"{where} should be {form(expected)}; got {describe(got)}"
-        return _compare_numbers(np.asarray(float(expected)), np.asarray(number), rtol, atol, where)
+        return _compare_numbers(np.asarray(float(expected)), np.asarray(number), rtol, atol, where,
+                                explain)
     if got != expected:
         return f"{where} should be {show(expected)}; got {describe(got)}"
     return None
 
 
-def _compare_numbers(expected, got, rtol, atol, where):
+def _compare_numbers(expected, got, rtol, atol, where, explain=True):
     close = np.isclose(got, expected, rtol=rtol, atol=atol)
     if np.all(close):
         return None
+    if not explain:
+        return f"{where}: values differ"
     if expected.ndim == 0:
         return f"{where}: expected {show(expected.item())}, got {show(got.item())}"
     bad = np.argwhere(~close)

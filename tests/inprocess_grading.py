@@ -6,9 +6,15 @@ this module replays the registry's checks for many seeds, fast: it executes the 
 and solution cells (the instructor's or a variant's code, never a student's) in a private
 namespace, runs the very collection code ``PrepareChecks`` would put into each test cell, and
 judges the results with :mod:`autograder.judge`, as ``JudgeChecks`` does.
+
+:func:`first_failure` is the fast path for thousands of draws: it calls the functions directly
+(no collection code, no encoding of the inputs) and stops at the first call that fails, with
+the same comparison and mutation rules as the judge; ``tests/test_checks_no_escape.py`` shows
+that its verdicts are the collection path's.
 """
 import ast
 import contextlib
+import copy
 import io
 import secrets
 import warnings
@@ -54,6 +60,49 @@ def lost_grade_ids(assignment, names, seed):
         if not passed:
             lost.add(grade_id)
     return lost
+
+
+def first_failure(check, cases, names, explain=True):
+    """``None`` when the functions in ``names`` pass every case of ``check``, else
+    ``(case index, step, problem)`` of the first failing call.
+
+    Each call's result goes through the wire encoding (a float32 or a list is read as the judge
+    reads it); ``Previous`` arguments are copies of the student's earlier results, the
+    reference carrying its own, as in the kernel and :func:`autograder.judge.reference_outputs`.
+    Short cases go first: the verdict is the same (every case must pass), and a wrong function
+    usually fails a short case before a rollout of hundreds of steps has to run. ``explain=False``
+    says only where values differ (see :func:`autograder.judge.compare`).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # as in a kernel: a warning is not an error
+        return _first_failure(check, cases, names, explain)
+
+
+def _first_failure(check, cases, names, explain):
+    for index in sorted(range(len(cases)), key=lambda i: len(cases[i].calls)):
+        case = cases[index]
+        expected_so_far, got_so_far = [], []
+
+        def earlier(results):
+            return lambda call, item: copy.deepcopy(results[call] if item is None else results[call][item])
+
+        for step, call in enumerate(case.calls):
+            args, kwargs = judge._resolved(call, earlier(expected_so_far))
+            expected = check.reference_function(call.function)(*args, **kwargs)
+            args, kwargs = judge._resolved(call, earlier(got_so_far))
+            before = copy.deepcopy((args, kwargs)) if check.check_mutation else None
+            try:
+                got = collect.decode(collect.encode(names[call.function](*args, **kwargs)))
+            except Exception as exc:  # noqa: BLE001  (a student's error is a failed case)
+                return index, step, f"raised {type(exc).__name__}: {exc}"
+            problem = judge.compare(expected, got, check.rtol, check.atol, explain=explain)
+            if problem is None and before is not None and not judge._same_data(before, (args, kwargs)):
+                problem = "modified its input"
+            if problem:
+                return index, step, problem
+            expected_so_far.append(expected)
+            got_so_far.append(got)
+    return None
 
 
 class RegistryReplayTests:

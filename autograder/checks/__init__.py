@@ -37,6 +37,11 @@ a cell without one scores 0 with a message telling the instructor so (fail close
   ``f`` given to ``numerical_gradient``).
 - ``cases_from(function, [(args, kwargs), ...])`` builds the fixed cases of a visible cell;
   ``visible_checks({grade_id: [(args, kwargs), ...]})`` a Check for each visible cell at once.
+- ``with_discriminating(drawn, discriminating)``: a hidden check's random cases plus the cases
+  that tell its anticipated mistakes apart on *every* draw. A random draw holds the input where
+  a mistake shows only most of the time (two hinge scores may both sit inside the margin, where
+  the missing ``max`` changes nothing); build that input in (random magnitudes, fixed structure:
+  margins on both sides of 1, residuals on both sides of ``delta``, ...) instead of hoping.
 
 Examples: ``ce_vs_mse.py`` and ``losses.py`` (``VISIBLE`` dicts + ``visible_checks``); rollouts
 with ``Previous`` are tested in ``tests/test_grading_machinery.py``. A visible cell calls
@@ -101,6 +106,18 @@ def cases_from(function, calls, description=None):
         return [Case(description or f"{function} on the inputs shown in the cell",
                      [Call(function, tuple(args), dict(kwargs))])
                 for args, kwargs in calls]
+    return cases
+
+
+def with_discriminating(drawn, discriminating):
+    """``cases(rng)``: the cases ``drawn(rng)`` followed by those ``discriminating(rng)`` builds.
+
+    The discriminating cases come last, so the random ones are drawn as they would be alone;
+    ``cases.drawn`` is the random part alone, for a test to show what the built-in cases add.
+    """
+    def cases(rng):
+        return drawn(rng) + discriminating(rng)
+    cases.drawn = drawn
     return cases
 
 

@@ -64,3 +64,21 @@ def confidently_wrong(rng, n, margin=(5.0, 1000.0)):
     y = binary_labels(rng, n)
     z = rng.uniform(*margin, size=n) * np.where(y == 1.0, -1.0, 1.0)
     return z, y
+
+
+def mixed_class_labels(rng, n, k):
+    """``n >= 2`` class labels in ``0 .. k-1`` holding at least two different classes (a
+    label-indexing mistake that is exact when every row has the same label must show)."""
+    labels = class_labels(rng, n, k)
+    labels[1] = (labels[0] + 1 + rng.integers(k - 1)) % k
+    return rng.permutation(labels)
+
+
+def logits_favouring(rng, labels, k, margin=(2.0, 5.0)):
+    """Moderate logits in which each row's own class ``labels[i]`` beats every other class by
+    at least ``margin[0]`` (others within +-1): the labelled class stands apart from every
+    other, and no probability is within 1e-3 of 0 or 1."""
+    z = rng.uniform(-1.0, 1.0, size=(len(labels), k))
+    rows = np.arange(len(labels))
+    z[rows, labels] = z.max(axis=1) + rng.uniform(*margin, size=len(labels))
+    return z

@@ -2,10 +2,14 @@
 
 Visible cells show the ``VISIBLE`` inputs; hidden cells draw random batches with logits out to
 +-1000, confidently wrong predictions and 2-D shapes, and every input is checked for mutation.
+Alongside the random cases, the binary and softmax cross-entropy cells build in
+(``with_discriminating``) the inputs where each anticipated mistake shows on every draw:
+moderate logits of both labels (no derivative vanishes, so a missing factor or chain rule shows)
+and rows of several classes whose own class stands apart (indexing the wrong slot shows).
 """
 import numpy as np
 
-from . import Call, Case, Check, visible_checks
+from . import Call, Case, Check, visible_checks, with_discriminating
 from . import casegen as gen
 
 Z4 = np.array([-2.0, 0.0, 0.5, 3.0])
@@ -51,6 +55,19 @@ def _binary_cases(function):
     return cases
 
 
+def _binary_discriminating(function):
+    """Logits in (-2, 2) of both labels: sigmoid, its derivative and every residual are far from
+    0 and 1, so a factor, a sign, a mean or a chain rule left out changes every entry."""
+    def cases(rng):
+        n = gen.size(rng, 2, 8)
+        y = gen.binary_labels(rng, (n,))
+        y[:2] = [0.0, 1.0]
+        order = rng.permutation(n)
+        return [Case(f"{function} on {n} logits between -2 and 2 with both labels",
+                     [Call(function, (rng.uniform(-2.0, 2.0, n), y[order]))])]
+    return cases
+
+
 def _sigmoid_cases(rng):
     shape = gen.shape(rng)
     return [Case(f"sigmoid of an array of shape {shape} (logits out to +-1000)",
@@ -80,14 +97,35 @@ def _cross_entropy_cases(function):
     return cases
 
 
+def _cross_entropy_discriminating(function):
+    """Rows of several classes whose own class beats the others: taking another row's label, a
+    sign or the mean wrongly changes the result on every draw."""
+    def cases(rng):
+        n, k = gen.size(rng, 2, 8), gen.size(rng, 2, 6)
+        labels = gen.mixed_class_labels(rng, n, k)
+        return [Case(f"{function} on {n} rows x {k} classes of moderate logits, labels of several "
+                     "classes, each row's own class scoring highest",
+                     [Call(function, (gen.logits_favouring(rng, labels, k), labels))])]
+    return cases
+
+
+def _binary_check(function):
+    return Check(with_discriminating(_binary_cases(function), _binary_discriminating(function)))
+
+
+def _cross_entropy_check(function):
+    return Check(with_discriminating(_cross_entropy_cases(function),
+                                     _cross_entropy_discriminating(function)))
+
+
 CHECKS = visible_checks(VISIBLE)
 CHECKS.update({
     "sigmoid_hidden": Check(_sigmoid_cases),
-    "bce_loss_hidden": Check(_binary_cases("bce_loss")),
-    "bce_grad_hidden": Check(_binary_cases("bce_grad")),
-    "mse_sigmoid_loss_hidden": Check(_binary_cases("mse_sigmoid_loss")),
-    "mse_sigmoid_grad_hidden": Check(_binary_cases("mse_sigmoid_grad")),
+    "bce_loss_hidden": _binary_check("bce_loss"),
+    "bce_grad_hidden": _binary_check("bce_grad"),
+    "mse_sigmoid_loss_hidden": _binary_check("mse_sigmoid_loss"),
+    "mse_sigmoid_grad_hidden": _binary_check("mse_sigmoid_grad"),
     "softmax_hidden": Check(_softmax_cases),
-    "cross_entropy_loss_hidden": Check(_cross_entropy_cases("cross_entropy_loss")),
-    "cross_entropy_grad_hidden": Check(_cross_entropy_cases("cross_entropy_grad")),
+    "cross_entropy_loss_hidden": _cross_entropy_check("cross_entropy_loss"),
+    "cross_entropy_grad_hidden": _cross_entropy_check("cross_entropy_grad"),
 })

@@ -2,11 +2,15 @@
 
 Hidden cells draw arrays of random shapes with exact ties (``y_pred == y_true``, margins exactly
 at 1) where a subgradient convention decides, random ``delta`` / ``smooth`` / ``label_smoothing``,
-zeros in distributions and logits out to +-1000; every input is checked for mutation.
+zeros in distributions and logits out to +-1000; every input is checked for mutation. Alongside
+the random cases, each hidden cell builds in (``with_discriminating``) the inputs where each
+anticipated mistake shows, so that no draw lets one through: residuals of both signs on both
+sides of ``delta`` and of 1, hinge margins above and below 1 for both labels, a target mask that
+overlaps the prediction, and rows whose own class stands apart from the others.
 """
 import numpy as np
 
-from . import Call, Case, Check, visible_checks
+from . import Call, Case, Check, visible_checks, with_discriminating
 from . import casegen as gen
 
 Y_PRED = np.array([[1.5, -0.5, 2.0], [0.0, 3.0, -1.0]])
@@ -68,6 +72,23 @@ def _regression_cases(function, with_delta=False):
     return cases
 
 
+def _regression_discriminating(function, with_delta=False):
+    """Residuals 0 (a tie), +-small and +-large: small ones inside the quadratic piece of the Huber
+    loss, large ones beyond both ``delta`` and 1, with ``delta`` well away from 1 (its default)."""
+    def cases(rng):
+        delta = float(rng.choice([rng.uniform(0.3, 0.7), rng.uniform(1.5, 3.0)])) if with_delta else 1.0
+        small = rng.uniform(0.3, 0.9, size=2) * min(delta, 1.0)
+        large = rng.uniform(1.5, 4.0, size=2) * max(delta, 1.0)
+        residuals = rng.permutation(np.array([0.0, small[0], -small[1], large[0], -large[1]]))
+        y_true = gen.reals(rng, residuals.shape)
+        y_pred = y_true + residuals
+        kwargs = {"delta": delta} if with_delta else {}
+        return [Case(f"{function} on five residuals: one 0, two small and two large, of both signs"
+                     + (f", delta={delta:.3g}" if with_delta else ""),
+                     [Call(function, (y_pred, y_true), kwargs)])]
+    return cases
+
+
 def _hinge_cases(function):
     def cases(rng):
         n = gen.size(rng, 2, 64)
@@ -79,6 +100,19 @@ def _hinge_cases(function):
         return [Case(f"{function} on {n} scores, some exactly on the margin y*s = 1",
                      [Call(function, (s, y))]),
                 Case(f"{function} on one score", [Call(function, (gen.reals(rng, (1,)), gen.signed_labels(rng, (1,))))])]
+    return cases
+
+
+def _hinge_discriminating(function):
+    """For each label, one score exactly on the margin, one beyond it (y*s > 1, where the max
+    matters), one inside it (0 < y*s < 1) and one on the wrong side (y*s < 0)."""
+    def cases(rng):
+        margins = np.concatenate([[1.0], rng.uniform(1.5, 4.0, 1), rng.uniform(0.2, 0.8, 1),
+                                  rng.uniform(-3.0, -0.5, 1)] * 2)
+        y = np.repeat([1.0, -1.0], 4)
+        order = rng.permutation(8)
+        return [Case(f"{function} on 8 scores with both labels: y*s above 1, exactly 1, between 0 "
+                     "and 1, and below 0", [Call(function, ((y * margins)[order], y[order]))])]
     return cases
 
 
@@ -106,6 +140,16 @@ def _dice_cases(rng):
                  [Call("dice_loss", (0.1 * rng.random(shape), np.zeros(shape)))])]
 
 
+def _dice_discriminating(rng):
+    """A target mask of both 0s and 1s with the prediction high where the target is 1, so the
+    overlap sum(p * t) is far from 0."""
+    t = gen.binary_labels(rng, (3, 4))
+    t.flat[rng.permutation(12)[:2]] = [0.0, 1.0]
+    p = np.where(t == 1.0, rng.uniform(0.5, 1.0, t.shape), rng.uniform(0.0, 0.5, t.shape))
+    return [Case("dice_loss on a 3 x 4 mask whose prediction overlaps the target",
+                 [Call("dice_loss", (p, t))])]
+
+
 def _cross_entropy_cases(rng):
     n, k = gen.size(rng, 2, 32), gen.size(rng, 2, 10)
     eps = float(rng.uniform(0.01, 0.3))
@@ -117,17 +161,40 @@ def _cross_entropy_cases(rng):
                  [Call("cross_entropy_loss", (gen.reals(rng, (n, k)), gen.class_labels(rng, n, k)))])]
 
 
+def _cross_entropy_discriminating(rng):
+    """Rows whose own class beats the others by 2 to 5, labels of several classes, and
+    label_smoothing well above 0: the smoothed target's mass on the other classes matters."""
+    n, k = gen.size(rng, 2, 8), gen.size(rng, 2, 6)
+    labels = gen.mixed_class_labels(rng, n, k)
+    eps = float(rng.uniform(0.05, 0.3))
+    return [Case(f"cross_entropy_loss on {n} rows x {k} classes in which each row's own class "
+                 f"scores highest, label_smoothing={eps:.3g}",
+                 [Call("cross_entropy_loss", (gen.logits_favouring(rng, labels, k), labels),
+                       {"label_smoothing": eps})])]
+
+
+def _regression_check(function, with_delta=False):
+    return Check(with_discriminating(_regression_cases(function, with_delta),
+                                     _regression_discriminating(function, with_delta)))
+
+
+def _hinge_check(function):
+    return Check(with_discriminating(_hinge_cases(function), _hinge_discriminating(function)))
+
+
 CHECKS = visible_checks(VISIBLE)
 CHECKS.update({
-    "mse_loss_hidden": Check(_regression_cases("mse_loss")),
-    "mse_grad_hidden": Check(_regression_cases("mse_grad")),
-    "mae_loss_hidden": Check(_regression_cases("mae_loss")),
-    "mae_grad_hidden": Check(_regression_cases("mae_grad")),
-    "huber_loss_hidden": Check(_regression_cases("huber_loss", with_delta=True)),
-    "huber_grad_hidden": Check(_regression_cases("huber_grad", with_delta=True)),
-    "hinge_loss_hidden": Check(_hinge_cases("hinge_loss")),
-    "hinge_grad_hidden": Check(_hinge_cases("hinge_grad")),
+    "mse_loss_hidden": _regression_check("mse_loss"),
+    "mse_grad_hidden": _regression_check("mse_grad"),
+    "mae_loss_hidden": _regression_check("mae_loss"),
+    "mae_grad_hidden": _regression_check("mae_grad"),
+    "huber_loss_hidden": _regression_check("huber_loss", with_delta=True),
+    "huber_grad_hidden": _regression_check("huber_grad", with_delta=True),
+    "hinge_loss_hidden": _hinge_check("hinge_loss"),
+    "hinge_grad_hidden": _hinge_check("hinge_grad"),
+    # a zero of p (nan-at-0) and a zero of p where q > 0 (reversed: inf) are on every draw already
     "kl_divergence_hidden": Check(_kl_cases),
-    "dice_loss_hidden": Check(_dice_cases),
-    "cross_entropy_loss_hidden": Check(_cross_entropy_cases),
+    "dice_loss_hidden": Check(with_discriminating(_dice_cases, _dice_discriminating)),
+    "cross_entropy_loss_hidden": Check(with_discriminating(_cross_entropy_cases,
+                                                           _cross_entropy_discriminating)),
 })

@@ -30,8 +30,12 @@ def rollout(function, rng, description, *, shape, n_steps, n_state, hyper=None, 
     the state (Adam's signature). ``grad(rng, step)`` draws each step's gradient (default: random,
     a few entries zero).
     """
-    grad = grad or (lambda rng, step: gradients(rng, shape, zero_fraction=0.1))
+    if grad is None:
+        # every step's gradient in one draw: a rollout is hundreds of steps, drawn per check
+        drawn = gradients(rng, (n_steps,) + tuple(shape), zero_fraction=0.1)
+        grad = lambda rng, step: drawn[step, ...]  # noqa: E731  (a 0-d view stays an array)
     w0 = gen.reals(rng, shape) if w is None else w
+    kwargs = dict(hyper or {})  # shared by the calls: nothing writes to a Call's kwargs
     calls = []
     for step in range(n_steps):
         if step == 0:
@@ -41,7 +45,7 @@ def rollout(function, rng, description, *, shape, n_steps, n_state, hyper=None, 
         args = [carried[0], grad(rng, step)] + carried[1:]
         if counted:
             args.append(step + 1)
-        calls.append(Call(function, tuple(args), dict(hyper or {})))
+        calls.append(Call(function, tuple(args), kwargs))
     return Case(description, calls)
 
 
@@ -85,7 +89,9 @@ def rollout_cases(function, draw_hyper, *, n_state, counted=False, defaults=None
 
     A long run with the signature's default hyperparameters (``defaults``: only what has no
     default, e.g. ``lr``), a short run with hyperparameters from ``draw_hyper(rng)`` on a random
-    shape (0-d included), and three steps of all-zero gradients.
+    shape (0-d included), three steps of all-zero gradients, and ten steps of small gradients
+    near small weights: there ``eps`` is not negligible next to the root of the averaged
+    squares, so where it sits shows on every draw (with large random gradients it may not).
     """
     def cases(rng):
         shape, long_shape = random_shape(rng), matrix_shape(rng)
@@ -99,5 +105,9 @@ def rollout_cases(function, draw_hyper, *, n_state, counted=False, defaults=None
                     shape=shape, n_steps=short_steps, hyper=hyper, **common),
             rollout(function, rng, f"{function}: 3 steps with an all-zero gradient and {hyper}",
                     shape=(4,), n_steps=3, hyper=hyper, grad=lambda rng, step: np.zeros(4), **common),
+            rollout(function, rng, f"{function}: 10 steps of small gradients (1e-4 .. 1e-2) on small "
+                    f"weights with {hyper}", shape=(4,), n_steps=10, hyper=hyper,
+                    w=gen.reals(rng, (4,), scale=0.01),
+                    grad=lambda rng, step: gradients(rng, (4,), scale_range=(1e-4, 1e-2)), **common),
         ]
     return cases

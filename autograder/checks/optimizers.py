@@ -7,8 +7,9 @@ hyperparameters, and once with the signature's defaults), walk the schedules ove
 0 to well past their end (several restart cycles, ``T_mult`` 1, 2 and 3), and clip random lists of
 arrays of different shapes below and above the threshold. Stateful steps have a dedicated
 no-mutation cell and their rollouts do not also judge mutation, so modifying an input in place
-costs that function its visible and no-mutation points, not all of them. Random ``eps`` values are
-large enough that ``eps`` inside the square root is told from outside in every draw.
+costs that function its visible and no-mutation points, not all of them. Where ``eps`` sits
+(inside the square root or outside) shows on every draw in the no-mutation cell (fixed ``eps``
+and moderate state) and in the rollouts' run of small gradients.
 """
 import numpy as np
 
