@@ -131,12 +131,13 @@ def test_live_widget_redraws_the_same_figure_when_a_slider_moves():
     assert box.controls[0].description == "slope" and box.controls[0].step == 0.5
 
 
-def test_static_html_shows_the_start_frame_before_any_script_runs():
+def test_static_html_draws_its_frames_into_one_svg_at_the_column_width():
     figure = InteractiveFigure(draw_line, Slider("slope", -2.0, 2.0, 1.0, value=1.0), figsize=(3, 2), dpi=50)
     html = figure.static_html()
-    shown = re.search(r'<g class="lossopt-frame-parts">(.*)</g></svg>', html).group(1)
-    assert shown == frame_markup(scrubber_data(html), 3)  # slope 1.0 is grid point 3
-    assert re.search(r'<svg class="lossopt-frame" viewBox="0 0 216 144" role="img" aria-label="[^"]+"', html)
+    assert re.search(r'<svg class="lossopt-frame" viewBox="0 0 216 144" role="img" aria-label="[^"]+"[^>]*'
+                     r'style="display:block;width:100%;height:auto">', html)
+    data = scrubber_data(html)
+    assert "<path" in data["definitions"] and "<path" in frame_markup(data, 3)
 
 
 def recording_line_figure():
@@ -216,11 +217,11 @@ def test_what_the_slider_does_not_change_is_stored_once():
 def test_two_figures_on_a_page_never_share_an_id():
     pages = [InteractiveFigure(draw_line, Slider("slope", 0, 1, 1), figsize=(2, 2), dpi=40).static_html()
              for _ in range(2)]
-    ids = [set(re.findall(r' id="([^"]+)"', html)) for html in pages]
+    ids = [set(re.findall(r' id="([^"]+)"', scrubber_data(html)["definitions"])) for html in pages]
     assert ids[0] and ids[1] and not ids[0] & ids[1]
     for html, own in zip(pages, ids):  # every reference points at the figure's own definitions
         data = scrubber_data(html)
-        referenced = set(re.findall(r'(?:href="#|url\(#)([^")]+)', html + "".join(data["parts"])))
+        referenced = set(re.findall(r'(?:href="#|url\(#)([^")]+)', data["definitions"] + "".join(data["parts"])))
         assert referenced and referenced <= own
 
 
