@@ -103,7 +103,7 @@ def trim_webfonts(app, exception):
         options.layout_features = ["*"]
         face = font_subset.load_font(str(font), options)
         cutter = font_subset.Subsetter(options)
-        cutter.populate(unicodes=points & set(face.getBestCmap()))
+        cutter.populate(unicodes=points & set(face.getBestCmap() or {}))  # a face cut to nothing has no cmap
         cutter.subset(face)
         font_subset.save_font(face, str(font), options)
         font.with_suffix(".woff2").unlink(missing_ok=True)  # no stylesheet names it any more
