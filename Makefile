@@ -19,8 +19,13 @@ $(STAMP): requirements.txt pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# The browser test's checkers, from npm, kept out of git under the venv: axe-core (accessibility,
+# injected into each page) and the Nu HTML Checker (vnu.jar, run with Java).
+NPM_TOOLS := axe-core@4.14.1 vnu-jar@26.9.27
+
 $(TSTAMP): requirements-test.txt $(STAMP)
 	$(BIN)/pip install -r requirements-test.txt
+	npm install --prefix $(VENV)/npm --no-save --no-package-lock --no-audit --no-fund $(NPM_TOOLS)
 	touch $@
 
 install-test: $(TSTAMP)
@@ -36,7 +41,7 @@ book: install
 	@echo
 	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html"
 
-test: install-test system-deps
+test: system-deps install-test
 	$(PY) -m pytest
 
 clean:
