@@ -167,8 +167,7 @@ def test_page_has_no_serious_accessibility_violation(browser, server, built_book
     try:
         page = visit.page
         if page.locator(".math").count():
-            page.wait_for_function("() => !document.querySelector('.math:not(:has(mjx-container))')",
-                                   timeout=90_000)
+            page.wait_for_selector("html[data-math-ready]", state="attached", timeout=90_000)
         page.add_script_tag(path=str(tool(AXE)))
         results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
         serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"

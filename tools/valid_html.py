@@ -10,6 +10,9 @@
   "Dark", "System Settings": names that do not hold the visible text (axe-core's
   label-content-name-mismatch, serious). The search field's name becomes its text, and the
   mode icons lose their titles (they are decorative; the button keeps its name).
+* A display formula wider than the column scrolls sideways but cannot take focus, so a keyboard
+  cannot scroll it (axe-core's scrollable-region-focusable, serious): ``static/focusable_math.js``
+  puts each such formula in the tab order once MathJax has typeset it.
 * sphinx-external-toc's ``index.html`` is a bare ``<meta>`` refresh: no doctype, no title. It
   becomes a small valid page with the same redirect and a link for a reader without it.
 """
@@ -21,6 +24,7 @@ from sphinx.util.fileutil import copy_asset
 
 STATIC = Path(__file__).resolve().parent / "static"
 CSS = "hidden_cell_summary.css"
+SCRIPT = "focusable_math.js"
 BARE_REDIRECT = re.compile(r'\s*<meta http-equiv="Refresh" content="0; url=([^"]+)" />\s*')
 
 
@@ -66,7 +70,8 @@ def names_that_match_the_text(app, exception):
 
 def copy_css(app, exception):
     if exception is None and app.builder.format == "html":
-        copy_asset(str(STATIC / CSS), str(Path(app.outdir, "_static")))
+        for name in (CSS, SCRIPT):
+            copy_asset(str(STATIC / name), str(Path(app.outdir, "_static")))
 
 
 def setup(app):
@@ -74,6 +79,7 @@ def setup(app):
 
     app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_hidden_cell))
     app.add_css_file(CSS)
+    app.add_js_file(SCRIPT, defer="defer")
     app.connect("build-finished", copy_css)
     # after sphinx-external-toc has written its redirect
     app.connect("build-finished", valid_redirect, priority=900)
