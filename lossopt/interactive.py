@@ -465,8 +465,15 @@ def interactive_figure(draw, *sliders, figsize=(6.4, 4.0), dpi=None):
     """
     from IPython.display import display
 
+    from IPython.display import HTML
+
     figure = InteractiveFigure(draw, *sliders, figsize=figsize, dpi=dpi)
-    display(figure)
+    # Built here, not in _ipython_display_: IPython shows an error raised while it formats an
+    # object as output and goes on, so a figure that cannot be drawn would not fail the build.
+    if figure_mode() == "static":
+        display(HTML(figure.static_html()))
+    else:
+        display(figure.widget())
 
 
 _STOP = threading.Event()  # set at interpreter exit: background drawing ends between frames
