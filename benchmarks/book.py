@@ -1,6 +1,6 @@
 """Book benchmark: build times, page weights and live slider speed. Prints figures; asserts nothing.
 
-    .venv/bin/python benchmarks/book.py [--skip-build] [--output DIR]
+    .venv/bin/python benchmarks/book.py [--skip-build] [--skip-sliders] [--output DIR]
 
 1. clean build: ``tools/build_book.py`` (the command ``make book`` runs) into a fresh folder,
    cache included;
@@ -139,6 +139,8 @@ def main(argv=None):
     parser.add_argument("--output", type=Path, help="build folder (default: a fresh temporary one)")
     parser.add_argument("--skip-build", action="store_true",
                         help="measure the existing build in --output (no build times)")
+    parser.add_argument("--skip-sliders", action="store_true",
+                        help="no live slider timings (they run every chapter in a kernel again)")
     args = parser.parse_args(argv)
     output = args.output or Path(tempfile.mkdtemp(prefix="book-bench-"))
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f} (other work slows every figure)")
@@ -161,6 +163,8 @@ def main(argv=None):
         for frames, size in figures:
             print(f"  {frames:4d} frames {size / 1e3:7.1f} kB  {page}")
 
+    if args.skip_sliders:
+        return
     print(f"live slider update, median (and max) of {UPDATES} moves in a kernel (target < 50 ms);")
     print("  cold: every move redraws (a figure just shown); warm: after the background frame cache")
     print("  has filled (lossopt.interactive.FrameCache), as a reader finds it seconds later")
