@@ -20,8 +20,13 @@ $(STAMP): requirements.txt pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# The browser test's checkers, from npm, kept out of git under the venv: axe-core (accessibility,
+# injected into each page) and the Nu HTML Checker (vnu.jar, run with Java).
+NPM_TOOLS := axe-core@4.14.1 vnu-jar@26.9.27
+
 $(TSTAMP): requirements-test.txt $(STAMP)
 	$(BIN)/pip install -r requirements-test.txt
+	npm install --prefix $(VENV)/npm --no-save --no-package-lock --no-audit --no-fund $(NPM_TOOLS)
 	touch $@
 
 install-test: $(TSTAMP)
@@ -39,7 +44,7 @@ book: install
 
 # Both cores (pytest-xdist); the tests that read the built book form one group, so it is built
 # once; the slowest tests are listed at the end, to show where the time goes.
-test: install-test system-deps
+test: system-deps install-test
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25
 
 clean:

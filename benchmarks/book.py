@@ -1,19 +1,21 @@
 """Book benchmark: build times, page weights and live slider speed. Prints figures; asserts nothing.
 
-    .venv/bin/python benchmarks/book.py [--skip-build] [--output DIR]
+    .venv/bin/python benchmarks/book.py [--skip-build] [--skip-sliders] [--output DIR]
 
 1. clean build: ``tools/build_book.py`` (the command ``make book`` runs) into a fresh folder,
    cache included;
 2. no-change rebuild: the same command again on that folder (every notebook comes from the
    execution cache);
 3. page weight: each page opened in chromium from 127.0.0.1, summing the bytes of the HTML and
-   of every file it loads (scripts, styles, MathJax and its fonts, images); the largest is named.
-   Also given gzip-compressed, what a web server that compresses would send;
+   of every file it loads (scripts, styles, MathJax and its fonts, images); the largest is named,
+   with what it is made of. Also given gzip-compressed, what a web server that compresses would
+   send;
+   and each slider figure: its frames and the bytes it adds to its page;
 4. slider speed: every chapter runs in a Jupyter kernel with live (ipywidgets) sliders; each
    ``interactive_figure`` is then driven headlessly (``lossopt.interactive.time_updates``) and the
    median of one update (compute + draw + encode) is printed.
 
-Targets: rebuild < 15 s, every page < 3 MB, median slider update < 50 ms.
+Targets: rebuild < 15 s, every page < 2 MB, median slider update < 50 ms.
 """
 import argparse
 import gzip
@@ -68,7 +70,7 @@ def timed_build(output):
 
 
 def page_weights(html):
-    """{page: (bytes, gzip bytes)} for every page, from what chromium actually fetched."""
+    """{page: (bytes, gzip bytes, {file: bytes})} for every page, from what chromium actually fetched."""
     from playwright.sync_api import sync_playwright
 
     weights = {}
@@ -88,9 +90,24 @@ def page_weights(html):
                      for url in fetched if url.startswith(base)}
             raw = sum(f.stat().st_size for f in files if f.is_file())
             packed = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files if f.is_file())
-            weights[page_name] = (raw, packed)
+            weights[page_name] = (raw, packed, {str(f.relative_to(html)): f.stat().st_size
+                                                for f in files if f.is_file()})
         browser.close()
     return weights
+
+
+def figure_weights(html):
+    """[(page, [(frames, bytes)])]: every static slider figure's frame count and its markup's bytes."""
+    import re
+
+    found = []
+    for path in sorted(html.rglob("*.html")):
+        text = path.read_text()
+        figures = [(int(frames), len(markup)) for markup, frames in re.findall(
+            r'(<div class="lossopt-interactive" data-frames="(\d+)">.*?</script></div>)', text, re.S)]
+        if figures:
+            found.append((str(path.relative_to(html)), figures))
+    return found
 
 
 def slider_speeds():
@@ -122,6 +139,8 @@ def main(argv=None):
     parser.add_argument("--output", type=Path, help="build folder (default: a fresh temporary one)")
     parser.add_argument("--skip-build", action="store_true",
                         help="measure the existing build in --output (no build times)")
+    parser.add_argument("--skip-sliders", action="store_true",
+                        help="no live slider timings (they run every chapter in a kernel again)")
     args = parser.parse_args(argv)
     output = args.output or Path(tempfile.mkdtemp(prefix="book-bench-"))
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f} (other work slows every figure)")
@@ -133,11 +152,19 @@ def main(argv=None):
 
     weights = page_weights(output / "_build" / "html")
     print("page weight (HTML + every file it loads), largest first:")
-    for page, (raw, packed) in sorted(weights.items(), key=lambda item: -item[1][0]):
+    for page, (raw, packed, _) in sorted(weights.items(), key=lambda item: -item[1][0]):
         print(f"  {raw / 1e6:6.2f} MB  ({packed / 1e6:5.2f} MB gzip)  {page}")
     largest = max(weights, key=lambda page: weights[page][0])
-    print(f"largest page:         {weights[largest][0] / 1e6:7.2f} MB  {largest}   (target < 3 MB)")
+    print(f"largest page:         {weights[largest][0] / 1e6:7.2f} MB  {largest}   (target < 2 MB), made of:")
+    for name, size in sorted(weights[largest][2].items(), key=lambda item: -item[1])[:12]:
+        print(f"  {size / 1e3:8.1f} kB  {name}")
+    print("slider figures (frames, bytes in the page):")
+    for page, figures in figure_weights(output / "_build" / "html"):
+        for frames, size in figures:
+            print(f"  {frames:4d} frames {size / 1e3:7.1f} kB  {page}")
 
+    if args.skip_sliders:
+        return
     print(f"live slider update, median (and max) of {UPDATES} moves in a kernel (target < 50 ms);")
     print("  cold: every move redraws (a figure just shown); warm: after the background frame cache")
     print("  has filled (lossopt.interactive.FrameCache), as a reader finds it seconds later")

@@ -20,9 +20,11 @@ How the figure is shown depends on where the code runs:
     front end that shows ipywidgets (JupyterLab, Notebook 7, VS Code); no ipympl needed.
 ``static`` (the book build)
     every point of the slider grid (the cartesian product for several sliders) is drawn once at
-    build time into a small palette image (lossless WebP); the output is self-contained HTML: plain
-    ``<input type="range">`` sliders and an inline script of a few lines that swaps the frames.
-    No ipywidgets, no require.js, nothing loaded from another host.
+    build time as SVG (:mod:`lossopt.svgframes`): what does not change with the sliders (axes,
+    contours, ticks, legends) is stored once, each frame only what changes. The output is
+    self-contained HTML: plain ``<input type="range">`` sliders, the figure as inline SVG at the
+    text column's width (sharp at any pixel density) and an inline script of a few lines that
+    swaps the frames. No ipywidgets, no require.js, nothing loaded from another host.
 
 The mode comes from the environment variable ``LOSSOPT_FIGURES`` (``live`` or ``static``;
 unset means ``live``). The book build sets it to ``static`` in two independent ways, so that
@@ -32,10 +34,9 @@ any notebook runs (the kernels that execute the chapters inherit it), and the Ma
 on the build command too. :func:`setup` overrides a ``live`` left in the shell: a live figure in
 the HTML book would be a dead slider.
 
-Budget: a page must stay under 3 MB with the theme (~0.8 MB) and MathJax (~1.3 MB), so one
-static figure holds at most :data:`MAX_FRAMES` frames (30 x 6 = 180 above is fine; 30 x 11
-is not) and at most :data:`MAX_STATIC_BYTES`; past either, :class:`ValueError` says which
-sliders to coarsen. A frame of a two-panel line plot weighs 3-5 kB.
+Budget: a page must stay under 2 MB with the theme and MathJax (~1.1 MB together), so one static
+figure holds at most :data:`MAX_FRAMES` frames and its parts weigh at most
+:data:`MAX_STATIC_BYTES`; past either, :class:`ValueError` says which sliders to coarsen.
 """
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ import json
 import math
 import os
 import threading
+import zlib
 import time
 from dataclasses import dataclass, field
 from numbers import Real
@@ -57,21 +59,19 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from lossopt.svgframes import SVG_ROOT_STYLE, FrameSet
+
 MODE_VARIABLE = "LOSSOPT_FIGURES"
 MODES = ("live", "static")
 
 #: Most frames one static figure may hold (the product of its sliders' grid sizes).
 MAX_FRAMES = 250
-#: Most bytes the encoded frames of one static figure may weigh; a page must stay under 3 MB
+#: Most bytes the SVG parts of one static figure may weigh; a page must stay under 2 MB
 #: together with the theme, MathJax and its other figures.
-MAX_STATIC_BYTES = 800_000
-#: Resolution of static frames and of the live figure. Static: the theme and MathJax already
-#: weigh ~2.4 MB of a page's 3 MB, and 64 dpi keeps two slider figures under the rest. Live:
-#: Agg's drawing time grows with the pixel count, and every slider move pays it.
-STATIC_DPI = 64
+MAX_STATIC_BYTES = 400_000
+#: Resolution of the live figure: Agg's drawing time grows with the pixel count, and every
+#: slider move pays it. Static figures are vector, laid out at this resolution too.
 LIVE_DPI = 80
-#: Colours kept per static frame.
-PALETTE_COLORS = 16
 
 
 def figure_mode():
@@ -201,12 +201,13 @@ class InteractiveFigure:
     def initial(self):
         return {s.name: s.value for s in self.sliders}
 
-    def _draw(self, dpi, values):
-        """Draw ``values`` into the one Figure this description owns; returns a PIL RGBA image.
+    def _prepare(self, dpi, values):
+        """Draw ``values`` into the one Figure this description owns (artists only, not rendered).
 
         The first draw lays the figure out with matplotlib's constrained layout; later draws
         reuse those axes positions instead of solving the layout again, which would cost more
-        than drawing (and would make the axes jump while a slider moves).
+        than drawing (and would make the axes jump while a slider moves). Live and static
+        figures are laid out at the live resolution, so both show the same positions.
         """
         if self._figure is None or self._figure.dpi != dpi:
             self._figure = Figure(figsize=self.figsize, dpi=dpi, layout="constrained")
@@ -217,16 +218,28 @@ class InteractiveFigure:
         try:
             self.draw(fig, **values)
         except Exception as error:
-            state = ", ".join(f"{k}={v!r}" for k, v in values.items())
-            raise RuntimeError(f"{_describe(self.draw)} failed at {state}: {error}") from error
+            raise RuntimeError(f"{_describe(self.draw)} failed at {_state(values)}: {error}") from error
         if self._positions is None:
-            fig.canvas.draw()
+            self._render(fig.canvas.draw, values)
             self._positions = [ax.get_position() for ax in fig.axes]
-            fig.set_layout_engine("none")
+            fig.set_layout_engine(None)  # "none" would still run a layout pass in savefig
         elif len(fig.axes) == len(self._positions):
             for ax, position in zip(fig.axes, self._positions):
                 ax.set_position(position)
-        fig.canvas.draw()
+        return fig
+
+    def _render(self, encode, values, kind="image"):
+        """``encode()``, with an error that names the figure and the state it could not encode."""
+        try:
+            return encode()
+        except Exception as error:
+            raise RuntimeError(f"{_describe(self.draw)}: the {kind} at {_state(values)} cannot be "
+                               f"encoded: {type(error).__name__}: {error}") from error
+
+    def _draw(self, dpi, values):
+        """Draw ``values`` and render them with Agg; returns a PIL RGBA image."""
+        fig = self._prepare(dpi, values)
+        self._render(fig.canvas.draw, values)
         from PIL import Image
 
         return Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba(),
@@ -292,53 +305,69 @@ class InteractiveFigure:
         return box
 
     # -- static: precomputed frames and a scrubber --------------------------------------------
-    def frames(self):
-        """Every frame of the slider grid, in row-major order of the sliders, as encoded images."""
+    def _check_grid(self):
         if self.frame_count > MAX_FRAMES:
             sizes = " x ".join(f"{len(s.values)} ({s.name})" for s in self.sliders)
             raise ValueError(f"interactive_figure({_describe(self.draw)}): {sizes} = {self.frame_count} "
                              f"frames, more than the {MAX_FRAMES} a page can carry; use coarser steps "
                              f"or narrower ranges")
-        dpi = self.dpi or STATIC_DPI
-        self._draw(dpi, self.initial)  # the start state fixes the layout, as it does live
+
+    def frames(self, prefix="lossopt-"):
+        """Every frame of the slider grid as SVG parts: ``(FrameSet, frame number per grid point)``.
+
+        Grid points are in row-major order of the sliders; equal frames share one number.
+        """
+        self._check_grid()
+        dpi = self.dpi or LIVE_DPI
+        self._prepare(dpi, self.initial)  # the start state fixes the layout, as it does live
+        frames = FrameSet(prefix)
         names = [s.name for s in self.sliders]
-        return [_compact_image(self._draw(dpi, dict(zip(names, point))))
-                for point in itertools.product(*(s.values for s in self.sliders))]
+        index = []
+        for point in itertools.product(*(s.values for s in self.sliders)):
+            values = dict(zip(names, point))
+            figure = self._prepare(dpi, values)
+            index.append(self._render(lambda: frames.add(figure), values, kind="SVG frame"))
+        return frames, index
 
     def static_html(self):
-        """Self-contained HTML: range inputs, the start frame, the frames and an inline script."""
-        frames = self.frames()
-        unique, index = {}, []
-        for frame in frames:
-            index.append(unique.setdefault(frame, len(unique)))
-        weight = sum(len(f) for f in unique) * 4 // 3
-        if weight > MAX_STATIC_BYTES:
-            raise ValueError(f"interactive_figure({_describe(self.draw)}): its {len(frames)} frames weigh "
-                             f"{weight / 1e6:.2f} MB, more than the {MAX_STATIC_BYTES / 1e6:.2f} MB budget "
-                             f"of one figure; use coarser steps, fewer sliders or a smaller figsize")
-        encoded = [base64.b64encode(f).decode("ascii") for f in unique]
+        """Self-contained HTML: the sliders, the start frame as inline SVG, the frames' parts, a script."""
+        number = next(_FIGURE_NUMBERS)
+        prefix = f"lo{number}-"
+        frames, index = self.frames(prefix)
         start = [s.index(s.value) for s in self.sliders]
-        kind = _frame_format()
-        data = {"shape": [len(s.values) for s in self.sliders], "index": index, "frames": encoded,
-                "type": f"image/{kind}",
+        shape = [len(s.values) for s in self.sliders]
+        data = {"shape": shape, "index": index, "frames": frames.frame_parts(), "parts": frames.part_list(),
+                "definitions": frames.definitions_markup(),
                 "labels": [[s.format(v) for v in s.values] for s in self.sliders]}
-        current = encoded[index[_flat_index(start, data["shape"])]]
-        width = round(self.figsize[0] * (self.dpi or STATIC_DPI))
-        controls = "".join(
-            f'<label class="lossopt-control" style="display:flex;align-items:center;gap:.6em;margin:.2em 0">'
-            f'<span style="min-width:6em">{html.escape(s.text)}</span>'
-            f'<input class="lossopt-slider" type="range" min="0" max="{len(s.values) - 1}" step="1" '
-            f'value="{k}" aria-label="{html.escape(s.text, quote=True)}" style="flex:1;max-width:24rem">'
-            f'<output class="lossopt-value" style="min-width:4em;font-variant-numeric:tabular-nums">'
-            f'{html.escape(s.format(s.value))}</output></label>'
-            for s, k in zip(self.sliders, start))
+        # SVG parts repeat their vocabulary (path commands, glyph references) so much that deflate
+        # keeps about a sixth of them: the page carries that and the browser inflates it
+        # (DecompressionStream), whether or not a web server compresses the page. The start frame
+        # is drawn from it too: as plain markup it would weigh as much as all the other frames.
+        packed = base64.b64encode(zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 9))
+        payload = packed.decode("ascii")
+        if len(payload) > MAX_STATIC_BYTES:
+            raise ValueError(f"interactive_figure({_describe(self.draw)}): its {len(index)} frames weigh "
+                             f"{len(payload) / 1e6:.2f} MB, more than the {MAX_STATIC_BYTES / 1e6:.2f} MB "
+                             f"budget of one figure; use coarser steps, fewer sliders or a smaller figsize")
+        controls = ""
+        for k, (s, at) in enumerate(zip(self.sliders, start)):
+            name = f"{prefix}{s.name}"
+            controls += (
+                f'<div class="lossopt-control" style="display:flex;align-items:center;gap:.6em;margin:.2em 0">'
+                f'<label for="{name}" style="min-width:6em">{html.escape(s.text)}</label>'
+                f'<input class="lossopt-slider" id="{name}" type="range" min="0" max="{len(s.values) - 1}" '
+                f'step="1" value="{at}" style="flex:1;max-width:24rem">'
+                f'<output class="lossopt-value" for="{name}" style="min-width:4em;'
+                f'font-variant-numeric:tabular-nums">{html.escape(s.format(s.value))}</output></div>')
         alt = "Figure with sliders: " + ", ".join(s.text for s in self.sliders)
-        payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
-        return (f'<div class="lossopt-interactive" data-frames="{len(frames)}">'
+        root_style = "".join(f' {key}="{value}"' for key, value in SVG_ROOT_STYLE.items())
+        return (f'<div class="lossopt-interactive" data-frames="{len(index)}">'
                 f'{controls}'
-                f'<img class="lossopt-frame" src="data:image/{kind};base64,{current}" '
-                f'alt="{html.escape(alt, quote=True)}" style="width:{width}px;max-width:100%;height:auto">'
-                f'<script type="application/json" class="lossopt-frames">{payload}</script>'
+                f'<svg class="lossopt-frame" viewBox="{frames.view_box}" role="img" '
+                f'aria-label="{html.escape(alt, quote=True)}"{root_style} '
+                f'style="display:block;width:100%;height:auto">'
+                f'<defs></defs><g class="lossopt-frame-parts"></g></svg>'
+                f'<script type="application/octet-stream" class="lossopt-frames">{payload}</script>'
                 f'<script>{_SCRUBBER}</script></div>')
 
     def _ipython_display_(self):
@@ -350,17 +379,28 @@ class InteractiveFigure:
             display(self.widget())
 
 
+# Numbers the static figures of one kernel (one chapter page), so their SVG ids never collide.
+_FIGURE_NUMBERS = itertools.count(1)
+
 # Finds its own figure through document.currentScript, so a page can hold many figures and the
-# output needs no id; written in ES5 so that any browser runs it.
+# output needs no id. The frames arrive deflated (see static_html); once inflated, the figure
+# shows the frame of the sliders' values. A frame is the list of its parts' numbers: joining their markup
+# gives the figure's SVG.
 _SCRUBBER = (
-    "(function(){var root=document.currentScript.parentNode;"
-    "var data=JSON.parse(root.querySelector('script.lossopt-frames').textContent);"
-    "var img=root.querySelector('img.lossopt-frame');"
+    "(function(){var root=document.currentScript.parentNode,data=null;"
+    "var body=root.querySelector('g.lossopt-frame-parts');"
     "var inputs=root.querySelectorAll('input.lossopt-slider');"
     "var outputs=root.querySelectorAll('output.lossopt-value');"
-    "function show(){var at=0;for(var i=0;i<inputs.length;i++){var k=+inputs[i].value;"
+    "function show(){if(!data){return;}var at=0;for(var i=0;i<inputs.length;i++){var k=+inputs[i].value;"
     "at=at*data.shape[i]+k;outputs[i].textContent=data.labels[i][k];}"
-    "img.src='data:'+data.type+';base64,'+data.frames[data.index[at]];}"
+    "var parts=data.frames[data.index[at]],markup='';"
+    "for(var j=0;j<parts.length;j++){markup+=data.parts[parts[j]];}"
+    "body.innerHTML=markup;}"
+    "var bytes=Uint8Array.from(atob(root.querySelector('script.lossopt-frames').textContent),"
+    "function(c){return c.charCodeAt(0);});"
+    "new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'))).text()"
+    ".then(function(text){data=JSON.parse(text);root.querySelector('svg.lossopt-frame defs').innerHTML="
+    "data.definitions;show();root.setAttribute('data-ready','');});"
     "for(var i=0;i<inputs.length;i++){inputs[i].addEventListener('input',show);}})();"
 )
 
@@ -372,28 +412,8 @@ def _flat_index(indices, shape):
     return at
 
 
-def _frame_format():
-    from PIL import features
-
-    return "webp" if features.check("webp") else "png"
-
-
-def _compact_image(image):
-    """Encode a frame small: a palette of a few colours, then lossless WebP (PNG without WebP).
-
-    Plots of lines and text stay legible at 16 colours, and lossless WebP of the
-    palette image is about a quarter of a plain PNG.
-    """
-    from PIL import Image
-
-    small = image.convert("RGB").quantize(colors=PALETTE_COLORS, method=Image.Quantize.FASTOCTREE,
-                                          dither=Image.Dither.NONE)
-    buffer = io.BytesIO()
-    if _frame_format() == "webp":
-        small.save(buffer, format="webp", lossless=True, method=4)
-    else:
-        small.save(buffer, format="png", optimize=True)
-    return buffer.getvalue()
+def _state(values):
+    return ", ".join(f"{k}={v!r}" for k, v in values.items())
 
 
 def _describe(draw):
@@ -437,7 +457,7 @@ def interactive_figure(draw, *sliders, figsize=(6.4, 4.0), dpi=None):
     figsize : (float, float)
         Figure size in inches.
     dpi : float, optional
-        Resolution; default :data:`LIVE_DPI` live and :data:`STATIC_DPI` in the book.
+        Resolution of the live figure (default :data:`LIVE_DPI`); the book's figures are vector.
 
     Returns None (so a bare call at the end of a cell shows the figure once). Raises ValueError
     for a description that cannot work: a slider that matches no parameter of ``draw``, a start
@@ -445,8 +465,15 @@ def interactive_figure(draw, *sliders, figsize=(6.4, 4.0), dpi=None):
     """
     from IPython.display import display
 
+    from IPython.display import HTML
+
     figure = InteractiveFigure(draw, *sliders, figsize=figsize, dpi=dpi)
-    display(figure)
+    # Built here, not in _ipython_display_: IPython shows an error raised while it formats an
+    # object as output and goes on, so a figure that cannot be drawn would not fail the build.
+    if figure_mode() == "static":
+        display(HTML(figure.static_html()))
+    else:
+        display(figure.widget())
 
 
 _STOP = threading.Event()  # set at interpreter exit: background drawing ends between frames

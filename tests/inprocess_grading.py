@@ -96,7 +96,7 @@ def _first_failure(check, cases, names, explain):
             except Exception as exc:  # noqa: BLE001  (a student's error is a failed case)
                 return index, step, f"raised {type(exc).__name__}: {exc}"
             problem = judge.compare(expected, got, check.rtol, check.atol, explain=explain)
-            if problem is None and before is not None and not judge._same_data(before, (args, kwargs)):
+            if problem is None and before is not None and not judge.same_data(before, (args, kwargs)):
                 problem = "modified its input"
             if problem:
                 return index, step, problem

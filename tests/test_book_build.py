@@ -59,15 +59,23 @@ def test_pages_load_nothing_from_other_hosts(built_book):
 
 
 def test_math_is_served_from_the_build(built_book):
-    mathjax = built_book.html / "_static" / "mathjax" / "tex-chtml.js"
-    assert mathjax.is_file()
+    """MathJax's loader and every component _config.yml has it load are files of the build."""
+    import yaml
+
+    mathjax = built_book.html / "_static" / "mathjax"
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
+    loader = mathjax / config["mathjax_path"].removeprefix("mathjax/")
+    assert loader.is_file()
+    for component in config["mathjax3_config"]["loader"]["load"]:
+        path = component.replace("[tex]/", "input/tex/extensions/")
+        assert (mathjax / f"{path}.js").is_file(), f"MathJax component {component} is not in the build"
     pages_with_math = [p for p in built_book.html.rglob("*.html") if 'class="math' in p.read_text()]
     assert pages_with_math, "no page of the book holds math"
     for page in pages_with_math:
         scripts = re.findall(r'<script[^>]*src="([^"]*mathjax[^"]*)"', page.read_text())
         assert scripts, f"{page.name} has math but loads no MathJax"
         for src in scripts:
-            assert (page.parent / src.split("?")[0]).resolve() == mathjax.resolve()
+            assert (page.parent / src.split("?")[0]).resolve() == loader.resolve()
 
 
 def test_sliders_are_static_html_never_dead_widgets(built_book):
@@ -149,14 +157,59 @@ def test_a_dangling_reference_fails_the_build(scratch_book):
     assert "no-such-section" in log and "no_such_page" in log
 
 
-def test_a_bad_slider_description_fails_the_build_naming_it(scratch_book):
-    write_chapter(scratch_book, "```{code-cell} ipython3\n"
-                                "from lossopt.interactive import Slider, interactive_figure\n"
-                                "def draw(fig, lr):\n    fig.subplots()\n"
-                                "interactive_figure(draw, Slider('rate', 0.1, 1.0, 0.1))\n```\n")
+SLIDER_CHAPTER = "```{code-cell} ipython3\nfrom lossopt.interactive import Slider, interactive_figure\n%s\n```\n"
+
+
+@pytest.mark.parametrize("cell, message", [
+    # a draw function whose parameters are not the sliders
+    ("def draw_rate(fig, lr):\n    fig.subplots()\n"
+     "interactive_figure(draw_rate, Slider('rate', 0.1, 1.0, 0.1))",
+     "slider(s) ['rate'] match no parameter of draw_rate(fig, lr)"),
+    # a grid too large for the page's budget
+    ("def draw_grid(fig, a, b):\n    fig.subplots()\n"
+     "interactive_figure(draw_grid, Slider('a', 0, 30, 1), Slider('b', 0, 20, 1))",
+     "interactive_figure(draw_grid): 31 (a) x 21 (b) = 651 frames, more than the 250"),
+    # a frame that cannot be encoded (its title is broken math text, found when it is drawn)
+    ("def draw_title(fig, k):\n    fig.subplots().set_title('$\\\\frac{1}{$' if k == 2 else 'fine')\n"
+     "interactive_figure(draw_title, Slider('k', 0, 3, 1))",
+     "draw_title: the SVG frame at k=2 cannot be encoded"),
+], ids=["signature", "grid", "encoding"])
+def test_a_bad_slider_figure_fails_the_build_naming_chapter_and_figure(scratch_book, cell, message):
+    write_chapter(scratch_book, SLIDER_CHAPTER % cell)
     returncode, log = build_scratch(scratch_book)
     assert returncode != 0
-    assert "['rate'] match no parameter of draw" in log
+    assert message in log, log[-3000:]
+    assert any("chapter.md" in line and "rror" in line for line in log.splitlines()), \
+        "the build's error names no chapter"
+
+
+def test_a_change_to_lossopt_runs_the_chapters_again(scratch_book, tmp_path_factory):
+    """The execution cache is keyed on lossopt's source (tools/lossopt_cache.py), not only the text."""
+    import shutil
+
+    import yaml
+
+    import lossopt
+
+    source = tmp_path_factory.mktemp("lossopt_source") / "lossopt"
+    # built outside the book's folder (scratch_book): the cache's executed notebooks are not pages
+    output = tmp_path_factory.mktemp("out")
+    shutil.copytree(Path(lossopt.__file__).parent, source, ignore=shutil.ignore_patterns("__pycache__"))
+    config = yaml.safe_load((scratch_book / "_config.yml").read_text())
+    config["sphinx"]["config"]["lossopt_source"] = str(source)
+    (scratch_book / "_config.yml").write_text(yaml.safe_dump(config))
+    write_chapter(scratch_book, "```{code-cell} ipython3\nprint(1 + 1)\n```\n")
+    runs = []
+    for change in (None, None, "# a change\n"):
+        if change:
+            with open(source / "landscapes.py", "a") as module:
+                module.write(change)
+        result = build_book.build(root=scratch_book, output=output, capture_output=True, text=True)
+        assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+        runs.append("Executing notebook" in result.stdout + result.stderr)
+    assert runs == [True, False, True]  # first build, no change, lossopt changed
+    caches = list((output / "_build" / ".jupyter_cache").glob("lossopt-*"))
+    assert len(caches) == 1, f"the cache of the old lossopt is left behind: {caches}"
 
 
 def test_a_clean_scratch_book_builds(scratch_book):
