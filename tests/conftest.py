@@ -1,11 +1,13 @@
 """Shared fixtures: the book, built once per test session with the command `make book` uses."""
 import os
+import re
 import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import jupytext
 import pytest
 import yaml
 
@@ -47,6 +49,39 @@ def source_of(name):
         if path.is_file():
             return path
     raise FileNotFoundError(f"_toc.yml names {name!r}, but neither {name}.md nor {name}.ipynb exists")
+
+
+def chapter_notebooks():
+    """(toc file, notebook) for every chapter: a MyST Markdown notebook (has a kernelspec).
+
+    Notebooks the book shows as they are (.ipynb, e.g. released exercises) are not chapters:
+    their page offers the file itself.
+    """
+    found = []
+    for name in toc_files():
+        source = source_of(name)
+        if source.suffix == ".md":
+            notebook = jupytext.read(source)
+            if "kernelspec" in notebook.metadata:
+                found.append((name, notebook))
+    return found
+
+
+def code_sources(notebook):
+    return [cell.source.strip() for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def formula_map():
+    """(function names, chapter, reference modules, assignment or None) per row of the README's formula map."""
+    text = (ROOT / "README.md").read_text()
+    block = text.split("<!-- formula-map:start -->")[1].split("<!-- formula-map:end -->")[0]
+    out = []
+    for line in block.strip().splitlines()[2:]:
+        functions, chapter, modules, assignment = [c.strip() for c in line.strip("|").split("|")]
+        names = [re.sub(r"\s*\(.*\)", "", f).strip() for f in functions.split(",")]
+        out.append((names, chapter, [m.strip() for m in modules.split(",")],
+                    None if assignment == "-" else assignment))
+    return out
 
 
 @dataclass

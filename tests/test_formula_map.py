@@ -6,25 +6,13 @@ import re
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, formula_map
 
 import autograder.reference as reference
 from autograder.checks import checks_for
 
 
-def rows():
-    text = (ROOT / "README.md").read_text()
-    block = text.split("<!-- formula-map:start -->")[1].split("<!-- formula-map:end -->")[0]
-    out = []
-    for line in block.strip().splitlines()[2:]:
-        functions, chapter, modules, assignment = [c.strip() for c in line.strip("|").split("|")]
-        names = [re.sub(r"\s*\(.*\)", "", f).strip() for f in functions.split(",")]
-        out.append((names, chapter, [m.strip() for m in modules.split(",")],
-                    None if assignment == "-" else assignment))
-    return out
-
-
-ROWS = rows()
+ROWS = formula_map()
 ENTRIES = [(name, chapter, module, assignment) for names, chapter, module, assignment in ROWS for name in names]
 
 
