@@ -52,7 +52,7 @@ equal the registry's and its expected values equal the reference's.
 Hidden test cells in the notebook hold only the docstring and the ``### BEGIN HIDDEN TESTS`` /
 ``### END HIDDEN TESTS`` markers; visible cells use :mod:`lossopt.checking`. At grading time
 :mod:`autograder.preprocessors` replaces every test cell by collection code and judges the results
-here, in the grader's process; see ``GRADING_DESIGN.md``.
+here, in the grader's process; see ``docs/design.md``.
 """
 import importlib
 from dataclasses import dataclass, field
