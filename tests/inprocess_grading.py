@@ -5,7 +5,7 @@ set of hidden cases per run. A wrong variant must lose the same grade ids on *ev
 this module replays the registry's checks for many seeds, fast: it executes the notebook's setup
 and solution cells (the instructor's or a variant's code, never a student's) in a private
 namespace, runs the very collection code ``PrepareChecks`` would put into each test cell, and
-judges the results with :mod:`autograder.judge`, as ``JudgeChecks`` does.
+judges the results with :mod:`autograder.pipeline.judge`, as ``JudgeChecks`` does.
 
 :func:`first_failure` is the fast path for thousands of draws: it calls the functions directly
 (no collection code, no encoding of the inputs) and stops at the first call that fails, with
@@ -22,7 +22,7 @@ from unittest import mock
 
 import numpy as np
 
-from autograder import collect, judge
+from autograder.pipeline import collect, judge
 from autograder.checks import checks_for
 from grading_harness import _is_solution_code, replace_functions, solved_release
 
@@ -68,10 +68,10 @@ def first_failure(check, cases, names, explain=True):
 
     Each call's result goes through the wire encoding (a float32 or a list is read as the judge
     reads it); ``Previous`` arguments are copies of the student's earlier results, the
-    reference carrying its own, as in the kernel and :func:`autograder.judge.reference_outputs`.
+    reference carrying its own, as in the kernel and :func:`autograder.pipeline.judge.reference_outputs`.
     Short cases go first: the verdict is the same (every case must pass), and a wrong function
     usually fails a short case before a rollout of hundreds of steps has to run. ``explain=False``
-    says only where values differ (see :func:`autograder.judge.compare`).
+    says only where values differ (see :func:`autograder.pipeline.judge.compare`).
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # as in a kernel: a warning is not an error

@@ -13,9 +13,9 @@ import pytest
 from traitlets.config import Config
 
 import autograder.reference as reference
-from autograder import collect, judge
+from autograder.pipeline import collect, judge
 from autograder.checks import Call, Case, Check, KernelCode, Previous, cases_from, checks_for
-from autograder.preprocessors import HIDDEN_SOURCE, JudgeChecks, PrepareChecks
+from autograder.pipeline.preprocessors import HIDDEN_SOURCE, JudgeChecks, PrepareChecks
 from grading_harness import REPO
 from lossopt.checking import same_data
 
@@ -242,7 +242,7 @@ def test_cases_are_drawn_afresh_unless_a_seed_is_given():
 
 def test_config_runs_prepare_sandboxed_execute_judge_and_cleans_last():
     from autograder.sandbox import SandboxedExecute
-    from autograder.sanitize import CleanStudentContent
+    from autograder.pipeline.sanitize import CleanStudentContent
 
     config = Config()
     namespace = {"get_config": lambda: config, "__file__": str(REPO / "nbgrader_config.py")}

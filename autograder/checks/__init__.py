@@ -23,7 +23,7 @@ a cell without one scores 0 with a message telling the instructor so (fail close
 
 - ``Check(cases, rtol=1e-7, atol=1e-10, check_mutation=True, reference=None)``: ``cases(rng)``
   returns a list of :class:`Case`; each result is compared with ``autograder.reference``'s (or
-  ``reference``, a dict name -> callable) by :mod:`autograder.judge`: same structure (float,
+  ``reference``, a dict name -> callable) by :mod:`autograder.pipeline.judge`: same structure (float,
   ndarray of the same shape, tuple/list of the same length, dict with the same keys), values
   within rtol/atol, and inputs left unmodified.
 - ``Case(description, calls)``: ``description`` is what a student reads when a *hidden* case fails
@@ -51,7 +51,7 @@ equal the registry's and its expected values equal the reference's.
 
 Hidden test cells in the notebook hold only the docstring and the ``### BEGIN HIDDEN TESTS`` /
 ``### END HIDDEN TESTS`` markers; visible cells use :mod:`lossopt.checking`. At grading time
-:mod:`autograder.preprocessors` replaces every test cell by collection code and judges the results
+:mod:`autograder.pipeline.preprocessors` replaces every test cell by collection code and judges the results
 here, in the grader's process; see ``docs/design.md``.
 """
 import importlib

@@ -4,11 +4,11 @@ An optimizer step is judged on *rollouts*: many consecutive calls in which the p
 state the student's function returned are fed back into it (``Previous``), with a fresh random
 gradient each step, so that state carried wrongly across steps, a step count ``t`` off by one or a
 missing bias correction shows up however the first step looks. The reference carries its own
-state alongside (see :func:`autograder.judge.reference_outputs`).
+state alongside (see :func:`autograder.pipeline.judge.reference_outputs`).
 """
 import numpy as np
 
-from ..grade_ids import column_of
+from ..vocabulary import column_of
 from . import Call, Case, Previous
 from . import casegen as gen
 

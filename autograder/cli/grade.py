@@ -1,6 +1,6 @@
 """``autograder grade ASSIGNMENT SOURCE``: from an LMS download to grades, feedback and a report.
 
-One run: collect SOURCE into ``submitted/`` (see ``lms``), autograde every new or changed
+One run: collect SOURCE into ``submitted/`` (see ``autograder.course.lms``), autograde every new or changed
 submission in parallel through nbgrader's ``Autograde`` with the course's ``nbgrader_config.py``
 (the same sandboxed, judged pipeline as ``nbgrader autograde``), generate each student's
 feedback, and write ``grades/ASSIGNMENT/grades.csv`` and ``report.html``. One bad submission
@@ -15,14 +15,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import gradebook as gb
-from .course import Course, CourseError
-from .export import read_table, write_csv
-from .lms import DEFAULT_PATTERN, collect
-from .parallel import default_jobs, run_parallel
+from ..course import gradebook as gb
+from ..course.folder import Course, CourseError
+from ..course.export import read_table, write_csv
+from ..course.lms import DEFAULT_PATTERN, collect
+from ..batch.pool import default_jobs, run_parallel
 from .progress import Progress
 from .release import add_to_gradebook, generate
-from .report import write_report
+from ..course.report import write_report
 
 
 def positive_int(text: str) -> int:
@@ -104,7 +104,7 @@ def ensure_assignment(course: Course, master, assignment: str, source_notebooks,
     gradebook's copy). Absent: record it, as ``nbgrader generate_assignment`` would, without
     touching exercises/. Another grading run sharing the gradebook may be recording it at this
     very moment: then its work is waited for rather than raced."""
-    from .export import grade_id_order
+    from ..course.export import grade_id_order
 
     wanted = {g for g in grade_id_order(source_notebooks) if g}
     give_up = time.monotonic() + wait_seconds
@@ -139,10 +139,10 @@ def release_notebooks(course: Course, assignment: str, source_notebooks, scratch
 
 def normalize(course: Course, assignment: str, students: list[str], released: Path) -> dict[str, list[str]]:
     """Put each collected notebook in gradable form before nbgrader reads it (adapter to
-    ``autograder.submissions``: not JSON, not UTF-8, another nbformat version, renamed,
+    ``autograder.pipeline.intake``: not JSON, not UTF-8, another nbformat version, renamed,
     deleted or re-flagged graded cells); ``{student: [what was changed]}``. A notebook it cannot
     read at all is graded as the empty release, with a note in its feedback, not dropped."""
-    from autograder.submissions import normalize_submission
+    from autograder.pipeline.intake import normalize_submission
 
     notes: dict[str, list[str]] = {}
     for student in students:

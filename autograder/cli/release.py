@@ -12,8 +12,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .capture import capturing_logger, failure_reason
-from .course import Course, CourseError
+from ..course.capture import capturing_logger, failure_reason
+from ..course.folder import Course, CourseError
 
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 #: Lines this short ("return x", "pass") say nothing about a solution and appear in stubs too.

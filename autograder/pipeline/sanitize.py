@@ -45,7 +45,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
 from .feedback import SUMMARY_MARKER
-from .submissions import NOTES_MARKER
+from .intake import NOTES_MARKER
 
 REMOVED = "[removed before grading: {what}]"
 CLEANED_CELL_CLASS = "lossopt-cleaned"

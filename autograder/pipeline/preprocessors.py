@@ -2,8 +2,8 @@
 
 ``PrepareChecks`` (before execution) draws each autograded test cell's cases from the registry
 (:mod:`autograder.checks`), keeps them in the grader's memory and swaps the cell's source for code
-that only collects results (:mod:`autograder.collect`). ``JudgeChecks`` (after execution) judges
-those results against the reference (:mod:`autograder.judge`) and rewrites the cell: its source
+that only collects results (:mod:`autograder.pipeline.collect`). ``JudgeChecks`` (after execution) judges
+those results against the reference (:mod:`autograder.pipeline.judge`) and rewrites the cell: its source
 goes back to what the student saw (hidden cells: a neutral line), its outputs become one
 ``passed: ...`` stream or one error saying what was expected and what was got. Anything else the
 cell printed (warnings, stderr) is dropped, so nbgrader's ``determine_grade`` sees only the verdict.
@@ -17,7 +17,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
 
 from . import collect, judge
-from .checks import checks_for
+from ..checks import checks_for
 
 HIDDEN_MARKER = "BEGIN HIDDEN TESTS"
 HIDDEN_SOURCE = "# hidden test: judged by the grader on inputs drawn at grading time"

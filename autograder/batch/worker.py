@@ -17,8 +17,8 @@ import traceback
 import warnings
 from pathlib import Path
 
-from .capture import capturing_logger, failure_reason
-from .course import Course
+from ..course.capture import capturing_logger, failure_reason
+from ..course.folder import Course
 
 
 def grade_submission(task: dict) -> dict:
@@ -111,7 +111,7 @@ def _autograde(task: dict, url: str, log, capture) -> dict:
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
 
-    from . import gradebook as gb
+    from ..course import gradebook as gb
     from .warm import cached_metadata_validation
 
     student, assignment = task["student"], task["assignment"]

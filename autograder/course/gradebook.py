@@ -85,7 +85,7 @@ def open_gradebook(db_url: str, course_id: str) -> Gradebook:
 def content_hash(submission_folder: Path, source_notebooks: list[Path]) -> str:
     """SHA-256 over the submission's files (names and bytes) and the assignment's source
     notebooks: a changed submission or changed tests both mean the old grade is stale."""
-    from autograder.submissions import ORIGINAL_SUFFIX
+    from autograder.pipeline.intake import ORIGINAL_SUFFIX
 
     digest = hashlib.sha256()
     # the original bytes normalization keeps beside a notebook it rewrote are not the submission

@@ -280,12 +280,12 @@ def normalize_submitted(course_root, assignment, release_folder="exercises"):
 
 
 def main(argv=None):
-    """``python -m autograder.submissions ASSIGNMENT [--course DIR]``: normalize the course's
+    """``python -m autograder.pipeline.intake ASSIGNMENT [--course DIR]``: normalize the course's
     ``submitted/*/ASSIGNMENT`` notebooks before ``nbgrader autograde`` (after ``nbgrader
     collect`` or ``zip_collect``); prints what changed, per student."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m autograder.submissions",
+    parser = argparse.ArgumentParser(prog="python -m autograder.pipeline.intake",
                                      description=main.__doc__.splitlines()[0])
     parser.add_argument("assignment")
     parser.add_argument("--course", default=".", help="course root (default: this folder)")

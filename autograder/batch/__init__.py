@@ -1,0 +1,3 @@
+"""Grading many submissions at once: the pool of worker processes (``pool``), what one worker
+does for one submission (``worker``), and what a worker keeps warm between submissions
+(``warm``). Each worker runs the same :mod:`autograder.pipeline` as ``nbgrader autograde``."""
