@@ -138,7 +138,7 @@ class RegistryReplayTests:
 
 def points_per_function(run, functions):
     """``{function: points}`` of the solution's autograded cells in a grading run."""
-    from autograder.checks.optimizer_rollouts import function_of
+    from autograder.checks import function_of
 
     totals = {}
     for grade_id, (_, points) in run.scores["solution"].items():

@@ -121,12 +121,22 @@ def with_discriminating(drawn, discriminating):
     return cases
 
 
-def visible_checks(visible, **options):
-    """One :class:`Check` per visible cell from ``{grade_id: [(args, kwargs), ...]}``.
+def function_of(grade_id, functions):
+    """The graded function a grade id ``<function>_<check>`` belongs to
+    (:func:`autograder.vocabulary.function_of`); a grade id naming none of ``functions`` is a
+    mistake in the registry."""
+    from autograder.vocabulary import function_of as owner
 
-    The function is read off the grade id (``<function>_<check>``).
-    """
-    return {grade_id: Check(cases_from(grade_id.rsplit("_", 1)[0], calls), **options)
+    function = owner(grade_id, functions)
+    if function is None:
+        raise ValueError(f"grade id {grade_id!r} names none of the functions {list(functions)}")
+    return function
+
+
+def visible_checks(visible, functions, **options):
+    """One :class:`Check` per visible cell from ``{grade_id: [(args, kwargs), ...]}``, each on
+    the function of ``functions`` its grade id names (:func:`function_of`)."""
+    return {grade_id: Check(cases_from(function_of(grade_id, functions), calls), **options)
             for grade_id, calls in visible.items()}
 
 

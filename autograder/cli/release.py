@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ..course.capture import capturing_logger, failure_reason
 from ..course.folder import Course, CourseError
+from ..vocabulary import Markers, markers
 
-MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 #: Lines this short ("return x", "pass") say nothing about a solution and appear in stubs too.
 MIN_SECRET_LENGTH = 12
 
@@ -77,28 +77,33 @@ def _text(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
-def secret_lines(source_notebook: Path) -> set[str]:
+def secret_lines(source_notebook: Path, delimiters: Markers) -> set[str]:
     """Lines inside solution and hidden-test regions that appear nowhere else in the source."""
     inside, outside = set(), set()
     for cell in _cells(source_notebook):
-        region = None
+        end = None  # the delimiter that closes the region the line is in
         for raw in _text(cell).splitlines():
             line = raw.strip()
-            if line in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
-                region = line
-            elif line in ("### END SOLUTION", "### END HIDDEN TESTS"):
-                region = None
+            if end is None and delimiters.begin_solution in line:
+                end = delimiters.end_solution
+            elif end is None and delimiters.begin_hidden in line:
+                end = delimiters.end_hidden
+            elif end is not None and end in line:
+                end = None
             elif line:
-                (inside if region else outside).add(line)
+                (inside if end else outside).add(line)
     return {line for line in inside - outside if len(line) >= MIN_SECRET_LENGTH}
 
 
-def find_leaks(source_notebook: Path, released_notebook: Path) -> list[Leak]:
-    secrets = secret_lines(source_notebook)
+def find_leaks(source_notebook: Path, released_notebook: Path, delimiters: Markers | None = None) -> list[Leak]:
+    """What of ``source_notebook``'s solutions and hidden tests ``released_notebook`` shows
+    (``delimiters``: the course's, nbgrader's defaults when None)."""
+    delimiters = delimiters or markers()
+    secrets = secret_lines(source_notebook, delimiters)
     leaks = []
     for index, cell in enumerate(_cells(released_notebook)):
         text = _text(cell)
-        for marker in MARKERS:
+        for marker in delimiters.all():
             if marker in text:
                 leaks.append(Leak(released_notebook, index, f"marker {marker!r}"))
         for raw in text.splitlines():
@@ -113,12 +118,13 @@ def release(course: Course, assignment: str) -> list[Leak]:
     generate(course, assignment)
     released = course.folder("release") / assignment
     leaks = []
+    delimiters = markers(course.config())
     for source in course.source_notebooks(assignment):
         target = released / source.name
         if not target.is_file():
             leaks.append(Leak(target, -1, "missing from the release"))
             continue
-        leaks.extend(find_leaks(source, target))
+        leaks.extend(find_leaks(source, target, delimiters))
     return leaks
 
 

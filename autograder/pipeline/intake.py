@@ -24,7 +24,8 @@ import nbformat
 from nbformat.v4 import new_markdown_cell
 from nbformat.v4.nbbase import random_cell_id
 
-NOTES_MARKER = "lossopt_grading_notes"
+from ..vocabulary import NOTES_MARKER
+
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")  # latin-1 decodes any byte string
 ORIGINAL_SUFFIX = ".original"
 # the cell metadata a gradable notebook keeps; anything else (and any wrong type) is dropped

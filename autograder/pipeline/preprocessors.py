@@ -18,8 +18,8 @@ from traitlets import Integer
 
 from . import collect, judge
 from ..checks import checks_for
+from ..vocabulary import markers
 
-HIDDEN_MARKER = "BEGIN HIDDEN TESTS"
 HIDDEN_SOURCE = "# hidden test: judged by the grader on inputs drawn at grading time"
 RESOURCE_KEY = "lossopt_checks"
 
@@ -46,6 +46,8 @@ class PrepareChecks(NbGraderPreprocessor):
         seed = self.seed if self.seed is not None else secrets.randbits(64)
         self.log.info("Drawing grading cases for %s with seed %d", assignment, seed)
         self.rng = np.random.default_rng(seed)
+        # the course's own hidden-test delimiters, as nbgrader's ClearHiddenTests reads them
+        self.markers = markers(self.config)
         resources[RESOURCE_KEY] = {}
         return super().preprocess(nb, resources)
 
@@ -53,7 +55,7 @@ class PrepareChecks(NbGraderPreprocessor):
         if not _is_autograded_test(cell):
             return cell, resources
         grade_id = cell.metadata.nbgrader["grade_id"]
-        entry = {"original_source": cell.source, "visible": HIDDEN_MARKER not in cell.source}
+        entry = {"original_source": cell.source, "visible": not self.markers.is_hidden_test(cell.source)}
         check = self.checks.get(grade_id)
         docstring = _docstring_line(cell.source)
         if check is None:

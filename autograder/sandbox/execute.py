@@ -28,6 +28,7 @@ import nbformat
 from nbformat.v4 import new_markdown_cell, new_output
 
 from . import bwrap as bw
+from ..vocabulary import SANDBOX_METADATA
 from .limits import Limits
 
 RUNNER_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.py")
@@ -453,7 +454,7 @@ def _assemble(nb, report, limits, unsandboxed):
         status = message.get("status")
         if status in ("timeout", "kernel_died", "notebook_timeout"):
             cell.outputs.append(_error(status, limits))
-    done.metadata["lossopt_sandbox"] = {
+    done.metadata[SANDBOX_METADATA] = {
         "sandboxed": not unsandboxed,
         "events": [e for e in report.events if isinstance(e, dict)][:100],
         "limits": limits.to_dict(),

@@ -10,6 +10,7 @@ import os
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer
 
+from ..vocabulary import SANDBOX_METADATA
 from .bwrap import SANDBOX_UID_BASE
 from .execute import execute_notebook
 from .limits import Limits, limit_fields
@@ -42,7 +43,7 @@ class SandboxedExecute(NbGraderPreprocessor):
             nb, workdir, self.limits(), unsandboxed=self.unsandboxed,
             notebook_name=notebook_name + ".ipynb" if notebook_name else None,
             sandbox_uid_base=self.sandbox_uid_base, log=self.log)
-        for event in executed.metadata.get("lossopt_sandbox", {}).get("events", []):
+        for event in executed.metadata.get(SANDBOX_METADATA, {}).get("events", []):
             if event.get("event") not in ("done",):
                 self.log.warning("sandbox %s: %s", os.path.basename(workdir or "?"), event)
         return executed, resources
