@@ -313,7 +313,7 @@ def test_a_check_name_of_several_words_still_names_its_function():
 
 def test_a_course_that_sets_its_own_delimiters_is_obeyed(monkeypatch, tmp_path):
     """Markers come from nbgrader's ClearSolutions/ClearHiddenTests settings, not from a copy."""
-    from autograder.cli.release import find_leaks
+    from autograder.course.release import find_leaks
     from autograder.pipeline.feedback import strip_hidden_tests
     from autograder.vocabulary import markers
 

