@@ -2,7 +2,7 @@
 
 Choice: workers autograde into private per-submission SQLite gradebooks (see ``worker``) and
 only this process writes the course gradebook, merging each result in one short transaction as
-it arrives (see ``gradebook.merge_result``). The alternative, N nbgrader processes writing one
+it arrives (see ``autograder.course.gradebook.merge_result``). The alternative, N nbgrader processes writing one
 SQLite file with retries, serialises every one of nbgrader's many small commits per submission
 behind the file lock and still fails once a writer waits past SQLite's timeout; with private
 gradebooks the workers never contend, the course database sees one writer per run, and the same

@@ -31,7 +31,7 @@ LEDGER = Table(
     Column("course_id", String(128), primary_key=True),
     Column("assignment", String(128), primary_key=True),
     Column("student", String(128), primary_key=True),
-    # "<hash as collected>:<hash as graded>" (see grade._is_current)
+    # "<hash as collected>:<hash as graded>" (see autograder.batch.run.is_current)
     Column("content_hash", String(160), nullable=False),
     Column("status", String(16), nullable=False),
     Column("reason", Text()),
