@@ -1,12 +1,12 @@
 """Grade many submissions at once: ``--jobs N`` worker processes, one writer.
 
-Choice: workers autograde into private per-submission SQLite gradebooks (see ``worker``) and
-only this process writes the course gradebook, merging each result in one short transaction as
-it arrives (see ``autograder.course.gradebook.merge_result``). The alternative, N nbgrader processes writing one
-SQLite file with retries, serialises every one of nbgrader's many small commits per submission
-behind the file lock and still fails once a writer waits past SQLite's timeout; with private
-gradebooks the workers never contend, the course database sees one writer per run, and the same
-code serves PostgreSQL, where several runs (graders) may merge at once.
+Choice: workers autograde into private per-submission SQLite gradebooks (see ``worker``) and only
+this process writes the course gradebook, merging each result in one short transaction as it
+arrives (see ``autograder.course.gradebook.merge_result``). The alternative, N nbgrader processes
+writing one SQLite file with retries, serialises every one of nbgrader's many small commits per
+submission behind the file lock and still fails once a writer waits past SQLite's timeout; with
+private gradebooks the workers never contend, the course database sees one writer per run, and the
+same code serves PostgreSQL, where several runs (graders) may merge at once.
 
 Workers are forked from this process, which has imported nbgrader already, so a worker starts in
 milliseconds (a fresh interpreter would import nbgrader again: seconds on a busy machine); the
