@@ -175,12 +175,17 @@ def recording_line_figure():
                              figsize=(2, 2), dpi=40), drawn
 
 
-def test_time_updates_moves_every_slider_and_times_each_move():
+def test_without_the_cache_every_slider_move_draws_its_state_and_shows_it():
     figure, seen = recording_line_figure()
-    seconds = interactive.time_updates(figure, repeats=4)
-    assert len(seconds) == 4 and all(s > 0 for s in seconds)
-    # start state, then slope 0->1, offset 0->1, slope 1->2, offset 1->0 (wraps)
+    box = figure.widget(cache=False)
+    slope, offset = box.controls
+    shown = [box.shown_image().value]
+    for control, value in ((slope, 1), (offset, 1), (slope, 2), (offset, 0)):
+        control.value = value
+        shown.append(box.shown_image().value)
+    # the start state, then each move's state, drawn at once
     assert seen == [(0, 0), (1, 0), (1, 1), (2, 1), (2, 0)]
+    assert len(set(shown)) == 5  # five states, five different pictures
 
 
 # -- static mode --------------------------------------------------------------------------------
@@ -338,12 +343,6 @@ def test_a_move_is_drawn_at_once_and_drawing_ahead_goes_on_around_it():
     assert arrived[0] == 9 and arrived[1] == 1, arrived
     assert arrived[2:] == [8, 7, 6, 5, 4, 3, 2], f"not drawn nearest the latest position first: {arrived}"
     assert len(box.frames.frames) == 10
-
-
-def test_time_updates_warm_measures_look_ups_after_the_fill():
-    figure = InteractiveFigure(draw_line, Slider("slope", 0, 2, 1), Slider("offset", 0, 1, 1), figsize=(2, 2), dpi=40)
-    seconds = interactive.time_updates(figure, repeats=6, warm=True)
-    assert len(seconds) == 6 and all(s >= 0 for s in seconds)
 
 
 def test_outside_a_kernel_nothing_is_drawn_in_the_background():

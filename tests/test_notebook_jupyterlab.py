@@ -9,11 +9,7 @@ import os
 import re
 import secrets
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -38,12 +34,6 @@ SETTINGS = {
 }
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def jupyterlab(built_book, tmp_path):
     """(base URL, token, notebook name, how many Markdown blocks it renders) of a JupyterLab serving only the downloaded chapter."""
@@ -56,41 +46,22 @@ def jupyterlab(built_book, tmp_path):
         path = settings / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
-    token, port = secrets.token_hex(16), free_port()
+    token, port = secrets.token_hex(16), browser.free_port()
     environment = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings),
                    "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
                    "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
                    "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
     environment.pop("LOSSOPT_FIGURES", None)  # a reader's kernel: live sliders
-    log = open(tmp_path / "jupyterlab.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={home}",
-         # containers and CI often run the tests as root, which JupyterLab refuses by default
-         *(["--allow-root"] if os.geteuid() == 0 else [])],
-        cwd=home, env=environment, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("JupyterLab did not start:\n" + (tmp_path / "jupyterlab.log").read_text())
-                time.sleep(0.5)
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={home}",
+               # containers and CI often run the tests as root, which JupyterLab refuses by default
+               *(["--allow-root"] if os.geteuid() == 0 else [])]
+    with browser.jupyter_server(command, token=token, port=port, log_path=tmp_path / "jupyterlab.log",
+                                cwd=home, env=environment) as base:
         cells = nbformat.read(home / notebook, as_version=4).cells
         expected_markdown = sum(cell.cell_type == "markdown" or "Markdown(" in cell.source for cell in cells)
         yield base, token, notebook, expected_markdown
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def screenshot(page, tmp_path, name):
@@ -146,16 +117,21 @@ def test_a_downloaded_chapter_runs_cleanly_in_jupyterlab(jupyterlab, tmp_path):
         first.scroll_into_view_if_needed()
         screenshot(page, tmp_path, "answer-open")
 
-        slider = page.locator(".widget-slider").first
-        slider.scroll_into_view_if_needed()
-        figure = page.locator(".jp-OutputArea-output .widget-image").first
-        before = figure.get_attribute("src")
+        # the figure's output: its sliders and the image of the frame they select (one image
+        # per grid point, the browser shows the selected one)
+        output = page.locator(".jp-OutputArea-output:has(.widget-slider):has(.widget-image)").first
+        output.scroll_into_view_if_needed()
+        before = output.locator(".widget-image").first.get_attribute("src")
         screenshot(page, tmp_path, "slider-before")
-        handle = slider.locator(".noUi-handle")
+        handle = output.locator(".noUi-handle").first
         handle.focus()
         for _ in range(3):
             handle.press("ArrowLeft")
-        page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
-                               arg=[figure.element_handle(), before], timeout=60_000)
+        # a new frame, decoded and drawn (a 1x1 image is one the kernel has not drawn yet)
+        page.wait_for_function(
+            """([output, old]) => {
+                const image = output.querySelector('.widget-image');
+                return image && image.getAttribute('src') !== old && image.complete && image.naturalWidth > 1;
+            }""", arg=[output.element_handle(), before], timeout=60_000)
         screenshot(page, tmp_path, "slider-after")
         chromium.close()
