@@ -154,13 +154,19 @@ def rmsprop_step(w, g, s, lr=0.01, rho=0.99, eps=1e-8):
     return w - lr * g / (np.sqrt(s) + eps), s
 
 
-def _adam_moments(w, g, m, v, t, lr, beta1, beta2, eps):
-    w, g, m, v = _arrays(w, g, m=m, v=v)
+def _adam_arguments(w, g, m, second, t, lr, beta1, beta2, eps, second_name="v"):
+    """The validated arguments of an Adam-family step; ``second`` is its second state array."""
+    w, g, m, second = _arrays(w, g, m=m, **{second_name: second})
     t = integer(t, "t", minimum=1)
     lr = positive(lr, "lr", allow_zero=True)
     beta1 = _decay_rate(beta1, "beta1")
     beta2 = _decay_rate(beta2, "beta2")
     eps = positive(eps, "eps")
+    return w, g, m, second, t, lr, beta1, beta2, eps
+
+
+def _adam_moments(w, g, m, v, t, lr, beta1, beta2, eps):
+    w, g, m, v, t, lr, beta1, beta2, eps = _adam_arguments(w, g, m, v, t, lr, beta1, beta2, eps)
     m = beta1 * m + (1.0 - beta1) * g
     v = beta2 * v + (1.0 - beta2) * g * g
     return w, m, v, t, lr, beta1, beta2, eps
@@ -277,12 +283,8 @@ def adamax_step(w, g, m, u, t, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     Taught in chapter 7, *Adaptive methods*: with :math:`\beta_1 < \beta_2` no step is longer than
     :math:`\eta\,(1-\beta_1)/(1-\beta_1/\beta_2)` per coordinate.
     """
-    w, g, m, u = _arrays(w, g, m=m, u=u)
-    t = integer(t, "t", minimum=1)
-    lr = positive(lr, "lr", allow_zero=True)
-    beta1 = _decay_rate(beta1, "beta1")
-    beta2 = _decay_rate(beta2, "beta2")
-    eps = positive(eps, "eps")
+    w, g, m, u, t, lr, beta1, beta2, eps = _adam_arguments(w, g, m, u, t, lr, beta1, beta2, eps,
+                                                           second_name="u")
     m = beta1 * m + (1.0 - beta1) * g
     u = np.maximum(beta2 * u, np.abs(g) + eps)
     return w - (lr / (1.0 - beta1 ** t)) * m / u, m, u
