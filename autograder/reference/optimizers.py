@@ -330,7 +330,8 @@ def nadam_step(w, g, m, v, t, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentu
     Notes
     -----
     Taught in chapter 7, *Adaptive methods*. The form with a constant :math:`\mu_t = \beta_1`
-    found in many overviews is the limit :math:`\psi \to \infty`; it is not PyTorch's default.
+    found in many overviews is close to the limit :math:`\psi \to \infty` (it corrects the momentum
+    term by :math:`1-\beta_1^t`, the limit by :math:`1-\beta_1^{t+1}`); it is not PyTorch's default.
     """
     w, m, v, t, lr, beta1, beta2, eps = _adam_moments(w, g, m, v, t, lr, beta1, beta2, eps)
     momentum_decay = positive(momentum_decay, "momentum_decay", allow_zero=True)
