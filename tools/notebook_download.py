@@ -77,7 +77,9 @@ class BookResolver:
         base = self.app.config.html_baseurl
         if base:
             return base.rstrip("/") + "/" + uri
-        return relative_uri(self.notebook_uri, uri)
+        # relative_uri drops a #fragment: keep it, so a link lands on its entry, not the page top
+        path, hash_sign, fragment = uri.partition("#")
+        return relative_uri(self.notebook_uri, path) + hash_sign + fragment
 
     def _fail(self, message):
         raise jupyter_markdown.MystConversionError(f"{self.env.doc2path(self.pagename)}: {message}")
