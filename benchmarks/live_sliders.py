@@ -17,9 +17,6 @@ Targets (the course's): drawn at most 16 ms (one frame at 60 Hz), never drawn at
 Prints figures; asserts nothing. Needs Debian's chromium and playwright (``make install-test``).
 """
 import argparse
-import json
-import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -31,12 +28,6 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import browser  # noqa: E402
-
-SETTINGS = {  # every cell rendered (JupyterLab 4 renders only those in view), no news pop-ups
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-        {"fetchNews": "false", "checkForUpdates": False},
-}
 
 # Armed before a key press: measures from that key event to the paint after the output's image
 # is a new, decoded frame (a 1x1 image is a frame not drawn yet).
@@ -87,18 +78,8 @@ def move(page, output, handle, key):
 def measure_chapter(page, base, token, notebook, moves):
     page.goto(f"{base}/lab/tree/{notebook}?token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-    idle = ("() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
-            ".some(e => /\\| Idle$/.test(e.textContent.trim()))")
-    page.wait_for_function(idle, timeout=120_000)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-                .map(p => p.textContent.trim()).filter(t => t);
-            return prompts.length > 3 && prompts.every(t => /^\\[\\d+\\]:$/.test(t));
-        }""", timeout=900_000)
-    page.wait_for_function(idle, timeout=900_000)
+    browser.wait_until(lambda: browser.kernels_idle(base, token), 120, "the kernel to start")
+    browser.run_all_cells(page, base, token)
     outputs = page.locator(".jp-OutputArea-output:has(.widget-slider):has(.widget-image)")
     results = []
     for k in range(outputs.count()):
@@ -106,7 +87,7 @@ def measure_chapter(page, base, token, notebook, moves):
         output.scroll_into_view_if_needed()
         handle = outputs.nth(k).locator(".noUi-handle").first
         handle.focus()
-        at = int(handle.get_attribute("aria-valuenow") or 0)
+        at = int(float(handle.get_attribute("aria-valuenow") or 0))
         top = int(float(handle.get_attribute("aria-valuemax") or 0))
         forward, back = ("ArrowRight", "ArrowLeft") if at < top else ("ArrowLeft", "ArrowRight")
         never = move(page, output, handle, forward)
@@ -128,22 +109,9 @@ def main(argv=None):
         home = scratch / "reader"
         home.mkdir()
         notebooks = {chapter: notebook_of(chapter, home) for chapter in chapters}
-        for name, values in SETTINGS.items():
-            path = scratch / "settings" / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(values))
-        token, port = secrets.token_hex(16), browser.free_port()
-        env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(scratch / "settings"),
-               "JUPYTERLAB_WORKSPACES_DIR": str(scratch / "workspaces"),
-               "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"), "JUPYTER_CONFIG_DIR": str(scratch / "config")}
-        env.pop("LOSSOPT_FIGURES", None)  # a reader's kernel: live sliders
-        command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-                   f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-                   f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={home}",
-                   *(["--allow-root"] if os.geteuid() == 0 else [])]
         rows = []
-        with browser.jupyter_server(command, token=token, port=port, log_path=scratch / "lab.log",
-                                    cwd=home, env=env) as base, sync_playwright() as playwright:
+        with browser.reader_jupyterlab(home, scratch, sys.executable) as (base, token), \
+                sync_playwright() as playwright:
             chromium = browser.launch(playwright)
             for chapter, notebook in notebooks.items():
                 page = chromium.new_page(viewport={"width": 1280, "height": 900})
@@ -155,6 +123,7 @@ def main(argv=None):
                           f"drawn median {drawn:5.1f} ms (max {max(result['drawn_ms']):5.1f}) "
                           f"over {len(result['drawn_ms'])} moves", flush=True)
                 page.close()
+                browser.shutdown_kernels(base, token)  # and the drawing process each kernel forked
                 print(f"  ({chapter}: {time.monotonic() - started:.0f} s with Run All)", flush=True)
             chromium.close()
     if rows:
