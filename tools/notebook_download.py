@@ -34,6 +34,7 @@ import nbformat
 from docutils import nodes
 from myst_nb.core.variables import format_plain_text
 from myst_nb.sphinx_ext import OUTPUT_FOLDER
+from sphinx.errors import ExtensionError
 from sphinx.util import docname_join, logging
 from sphinx.util.osutil import relative_uri
 
@@ -114,12 +115,17 @@ class BookResolver:
 
     def cite(self, key):
         key = key.strip()
-        # {cite} is sphinxcontrib-bibtex's role: its entries live in its "cite" domain, labelled
-        # as the page labels them ([Pol64]); Sphinx's own "citation" domain holds reST citations.
-        for citation in getattr(self.env.domains.get("cite"), "citations", []):
+        # sphinxcontrib-bibtex keeps its citations in its own domain ("cite"), each with the
+        # bibliography page that lists it, its anchor there and its label as the page shows it;
+        # plain docutils citations ([key]_) live in Sphinx's "citation" domain.
+        try:
+            bibtex = self.env.get_domain("cite").citations
+        except ExtensionError:             # sphinxcontrib-bibtex not loaded
+            bibtex = []
+        for citation in bibtex:
             if citation.key == key:
-                docname = citation.bibliography_key.docname
-                return (self.url(f"{self.app.builder.get_target_uri(docname)}#{citation.citation_id}"),
+                target = self.app.builder.get_target_uri(citation.bibliography_key.docname)
+                return (self.url(f"{target}#{citation.citation_id}"),
                         f"[{citation.formatted_entry.label}]")
         citations = self.env.get_domain("citation").citations
         if key not in citations:
