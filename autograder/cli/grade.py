@@ -19,6 +19,7 @@ from . import gradebook as gb
 from .course import Course, CourseError
 from .export import read_table, write_csv
 from .lms import DEFAULT_PATTERN, collect
+from .merging import merge_batch
 from .parallel import default_jobs, run_parallel
 from .progress import Progress
 from .release import add_to_gradebook, generate
@@ -58,6 +59,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--unsandboxed", action="store_true",
                         help="run student code without the bubblewrap sandbox, with YOUR permissions "
                              "(only for a machine without bubblewrap; every notebook is flagged)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="grade on the Dask cluster whose scheduler is at ADDRESS, e.g. "
+                             "tcp://HOST:8786 (--jobs is then ignored; see README)")
     parser.add_argument("--course", metavar="DIR", help="course folder (default: found from here)")
     parser.set_defaults(run=run)
 
@@ -170,10 +174,26 @@ def largest_first(students: list[str], folder_of) -> list[str]:
 
 def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bool = False,
           pattern: str | None = None, unsandboxed: bool = False, out=sys.stdout,
-          progress_stream=None) -> dict:
-    """The whole run; returns the summary (also printed to ``out``)."""
+          progress_stream=None, scheduler: str | None = None) -> dict:
+    """The whole run; returns the summary (also printed to ``out``). With ``scheduler``, the
+    submissions are graded on that Dask cluster (``cluster``), merged here all the same."""
     source_notebooks = course.source_notebooks(assignment)
-    worker_config = sandbox_overrides(course, unsandboxed)
+    engine = None
+    if scheduler:  # first: a scheduler that cannot be reached fails before anything is touched
+        from .cluster import ClusterEngine
+
+        engine = ClusterEngine(scheduler, course, unsandboxed, out)
+    try:
+        return _grade(course, assignment, source, source_notebooks, engine, jobs=jobs, force=force,
+                      pattern=pattern, unsandboxed=unsandboxed, out=out, progress_stream=progress_stream)
+    finally:
+        if engine:
+            engine.close()
+
+
+def _grade(course, assignment, source, source_notebooks, engine, *, jobs, force, pattern, unsandboxed,
+           out, progress_stream) -> dict:
+    worker_config = engine.worker_config if engine else sandbox_overrides(course, unsandboxed)
     collection = collect(course, assignment, source, pattern)
     failures: dict[str, str] = {r.path: r.reason for r in collection.rejected}
     warnings: dict[str, str] = {}
@@ -204,7 +224,8 @@ def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bo
 
         print(f"{assignment}: {len(collection.students)} submissions collected from {source}, "
               f"{len(to_grade)} to grade ({len(unchanged)} unchanged since graded), "
-              f"{len(collection.rejected)} files rejected; {jobs} jobs", file=out, flush=True)
+              f"{len(collection.rejected)} files rejected; {engine.describe() if engine else f'{jobs} jobs'}",
+              file=out, flush=True)
         template = Path(scratch) / "template.sqlite"
         gb.build_template(master, assignment, template)
         tasks = [{"root": str(course.root), "assignment": assignment, "student": s,
@@ -216,29 +237,37 @@ def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bo
         master.db.commit()
         master.engine.dispose()  # workers are forked: none may inherit a live connection
 
-        def on_result(outcome: dict) -> None:
-            student = outcome["student"]
-            if outcome["ok"]:
-                try:
-                    gb.merge_result(master, assignment, student, outcome["result"], graded_digest(student))
-                except Exception as error:  # the grade exists only in this run's memory
-                    outcome = {"ok": False, "reason": f"could not save the grades: {error}"}
-            if outcome["ok"]:
-                result = outcome["result"]
-                scores[student] = result["score"]
-                if outcome.get("warning"):
-                    warnings[student] = outcome["warning"]
-                message = f"{student}: {result['score']:g}/{result['max_score']:g}"
-            else:
-                failures[student] = outcome["reason"]
-                try:
-                    gb.record_failure(master, assignment, student, graded_digest(student), outcome["reason"])
-                except Exception:
-                    pass  # the summary still names it; the ledger only speeds up re-runs
-                message = f"{student}: FAILED, {outcome['reason']}"
-            progress.advance(message)
+        def on_results(outcomes: list[dict]) -> None:
+            # one transaction for the whole batch (merging.merge_batch): what finished together
+            # is merged together, so the one writer keeps up with many workers
+            graded = [o for o in outcomes if o["ok"]]
+            unsaved = merge_batch(master, assignment, [(o["student"], o["result"], graded_digest(o["student"]))
+                                                       for o in graded])
+            for outcome in outcomes:
+                student = outcome["student"]
+                if student in unsaved:  # the grade exists only in this run's memory
+                    outcome = {"student": student, "ok": False,
+                               "reason": f"could not save the grades: {unsaved[student]}"}
+                where = f" [{outcome['worker']}]" if outcome.get("worker") else ""
+                if outcome["ok"]:
+                    result = outcome["result"]
+                    scores[student] = result["score"]
+                    if outcome.get("warning"):
+                        warnings[student] = outcome["warning"]
+                    message = f"{student}: {result['score']:g}/{result['max_score']:g}{where}"
+                else:
+                    failures[student] = outcome["reason"]
+                    try:
+                        gb.record_failure(master, assignment, student, graded_digest(student), outcome["reason"])
+                    except Exception:
+                        pass  # the summary still names it; the ledger only speeds up re-runs
+                    message = f"{student}: FAILED, {outcome['reason']}{where}"
+                progress.advance(message)
 
-        run_parallel(tasks, jobs, on_result)
+        if engine:
+            engine.run(course, assignment, template, tasks, on_results, grades_folder / "logs")
+        else:
+            run_parallel(tasks, jobs, lambda outcome: on_results([outcome]))
         table = read_table(master, course, assignment)
     finally:
         master.close()
@@ -251,6 +280,8 @@ def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bo
                "unsandboxed": bool(worker_config.get("SandboxedExecute", {}).get("unsandboxed")),
                "table": table.summary(), "grades_csv": csv_path, "report": report_path}
     _print_summary(summary, course, assignment, out)
+    if engine:
+        engine.report(out)
     return summary
 
 
@@ -281,5 +312,5 @@ def _print_summary(summary: dict, course: Course, assignment: str, out) -> None:
 def run(args) -> int:
     course = Course.locate(args.course, args.db)
     summary = grade(course, args.assignment, Path(args.source), jobs=args.jobs, force=args.force,
-                    pattern=args.pattern, unsandboxed=args.unsandboxed)
+                    pattern=args.pattern, unsandboxed=args.unsandboxed, scheduler=args.scheduler)
     return 1 if summary["failed"] else 0
