@@ -326,7 +326,8 @@ class Timeline:
     def lines(self) -> list[str]:
         events = [(start, f"{start:7.1f}s  {worker}  {student} ({end - start:.1f} s)")
                   for student, worker, start, end in self.rows]
-        events += [(when, f"{when:7.1f}s  {worker}  LEFT the cluster") for worker, when in self.lost_workers]
+        events += [(when, f"{when:7.1f}s  {worker}  gone from the cluster (noticed)")
+                   for worker, when in self.lost_workers]
         return [text for _, text in sorted(events)]
 
 
@@ -378,6 +379,8 @@ def run_on_cluster(client, course: Course, assignment: str, shared: dict, tasks:
     suspects: list[dict] = []
     completed = as_completed(list(futures), with_results=True, raise_errors=False, loop=client.loop)
     for batch in completed.batches():
+        # an errored future comes with (type, exception, traceback)
+        batch = [(future, reply[1] if future.status == "error" else reply) for future, reply in batch]
         handle(batch, lambda task, outcomes: suspects.append(task))
 
     # each suspect alone: the only task on the cluster, so a death is its own doing
@@ -434,7 +437,15 @@ class ClusterEngine:
         run_on_cluster(self.client, course, assignment, course_payload(course, assignment, template), tasks,
                        on_results, logs_folder, self.timeline)
 
-    def report(self, out) -> None:
+    def report(self, out, logs_folder: Path | None = None) -> None:
+        """Per-worker counts and lost workers on ``out``; the whole timeline into
+        ``logs_folder/cluster-timeline.txt``."""
+        if logs_folder is not None and self.timeline.rows:
+            logs_folder.mkdir(parents=True, exist_ok=True)
+            path = logs_folder / "cluster-timeline.txt"
+            path.write_text("seconds into the run, worker, submission (grading time)\n"
+                            + "\n".join(self.timeline.lines()) + "\n", encoding="utf-8")
+            print(f"Cluster timeline: {path}", file=out)
         counts = self.timeline.per_worker()
         if counts:
             print("Graded per worker: " + ", ".join(f"{w} {n}" for w, n in sorted(counts.items())), file=out)

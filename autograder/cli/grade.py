@@ -281,7 +281,7 @@ def _grade(course, assignment, source, source_notebooks, engine, *, jobs, force,
                "table": table.summary(), "grades_csv": csv_path, "report": report_path}
     _print_summary(summary, course, assignment, out)
     if engine:
-        engine.report(out)
+        engine.report(out, grades_folder / "logs")
     return summary
 
 
