@@ -114,7 +114,7 @@ def read_ledger(gradebook: Gradebook, assignment: str) -> dict[str, LedgerEntry]
     return {row.student: LedgerEntry(row.content_hash, row.status, row.reason, row.graded_at) for row in rows}
 
 
-def _write_ledger(gradebook: Gradebook, assignment: str, student: str, digest: str, status: str,
+def write_ledger(gradebook: Gradebook, assignment: str, student: str, digest: str, status: str,
                   reason: str | None) -> None:
     key = (LEDGER.c.course_id == gradebook.course_id) & (LEDGER.c.assignment == assignment) & \
           (LEDGER.c.student == student)
@@ -126,7 +126,7 @@ def _write_ledger(gradebook: Gradebook, assignment: str, student: str, digest: s
 
 def record_failure(gradebook: Gradebook, assignment: str, student: str, digest: str, reason: str) -> None:
     def write():
-        _write_ledger(gradebook, assignment, student, digest, "failed", reason)
+        write_ledger(gradebook, assignment, student, digest, "failed", reason)
         gradebook.db.commit()
     with_retries(write, rollback=gradebook.db.rollback)
 
@@ -258,4 +258,4 @@ def write_result(gradebook: Gradebook, assignment: str, student: str, result: di
             grade.needs_manual_grade = bool(needs_manual or grade.manual_score is not None)
         for comment in notebook.comments:
             comment.auto_comment = outcome["comments"].get(comment.cell.name)
-    _write_ledger(gradebook, assignment, student, digest, "graded", None)
+    write_ledger(gradebook, assignment, student, digest, "graded", None)

@@ -1,14 +1,15 @@
 """The one writer: graded submissions merged into the course gradebook in batches.
 
-Merging one submission (nbgrader's ORM creating or updating its submission, notebook, grade and
-comment rows, plus the ledger row) costs tens of milliseconds, most of it in transactions:
-nbgrader's ``Gradebook`` commits after every call (two commits per submission, each a disk sync
-for SQLite or a round trip for PostgreSQL), and every commit expires every row loaded, so the
-next submission loads the assignment's cells all over again. A grading run feeds this process
-with whatever finished since the last merge, and :func:`merge_batch` writes all of it in one
-transaction (:func:`one_transaction`), so the busier the workers, the larger the batch and the
-cheaper each submission in it: the writer keeps up with the cluster instead of the cluster
-queueing behind the writer.
+Merging one submission through nbgrader's ``Gradebook`` (``gradebook.merge_result``) costs tens
+of milliseconds: its calls commit after each step (a disk sync for SQLite, a round trip for
+PostgreSQL), every commit expires every row loaded so the next submission loads the assignment's
+cells again, and each call flushes on its own. A grading run hands this process whatever
+finished since the last merge, and :func:`merge_batch` writes all of it in one transaction
+(:func:`one_transaction`) with :func:`write_batch`: the assignment's cells read once, the
+batch's students and existing submissions loaded in a few queries, one flush. The busier the
+workers, the larger the batch and the cheaper each submission in it, so the writer keeps up with
+the cluster instead of the cluster's results queueing behind the writer
+(``benchmarks/merging.py`` prints merges per second).
 
 A batch that fails for a reason other than contention (which ``gradebook.with_retries`` waits
 out) is merged again one submission at a time, so one unsavable result fails alone.
@@ -33,8 +34,7 @@ def merge_batch(gradebook, assignment: str, items: list[tuple[str, dict, str]]) 
 
         def write():
             with one_transaction(gradebook) as commit:
-                for student, result, digest in chunk:
-                    gb.write_result(gradebook, assignment, student, result, digest)
+                write_batch(gradebook, assignment, chunk)
                 commit()
         try:
             gb.with_retries(write, rollback=gradebook.db.rollback)
@@ -60,3 +60,63 @@ def one_transaction(gradebook):
         yield commit
     finally:
         del session.commit
+
+
+def write_batch(gradebook, assignment: str, items: list[tuple[str, dict, str]]) -> None:
+    """``gradebook.write_result`` for many submissions at once, inside the caller's transaction:
+    the same rows, written as nbgrader's ``add_submission`` lays them out, but with the
+    assignment's cells read once for the batch, the batch's students and existing submissions
+    (with their notebooks, grades and comments) loaded in a few queries, and one flush at the
+    end instead of several per submission. Manual scores already there are kept, as in
+    ``write_result``."""
+    from nbgrader import utils
+    from nbgrader.api import Comment, Grade, Student, SubmittedAssignment, SubmittedNotebook
+    from sqlalchemy.orm import selectinload
+
+    db = gradebook.db
+    record = gradebook.find_assignment(assignment)
+    layout = {nb.id: (nb, list(nb.grade_cells), list(nb.solution_cells), list(nb.task_cells))
+              for nb in record.notebooks}
+    cell_names = {cell.id: cell.name for _, *kinds in layout.values() for cells in kinds for cell in cells}
+    wanted = sorted({student for student, _, _ in items})
+    students = {s.id: s for s in db.query(Student).filter(Student.id.in_(wanted))}
+    notebooks = selectinload(SubmittedAssignment.notebooks)
+    existing = {sub.student_id: sub for sub in db.query(SubmittedAssignment).options(
+        notebooks.selectinload(SubmittedNotebook.grades), notebooks.selectinload(SubmittedNotebook.comments)).filter(
+        SubmittedAssignment.assignment_id == record.id, SubmittedAssignment.student_id.in_(wanted))}
+    with db.no_autoflush:
+        for student, result, digest in items:
+            if student not in students:
+                students[student] = Student(id=student)
+                db.add(students[student])
+            timestamp = utils.parse_utc(result["timestamp"]) if result["timestamp"] else None
+            submission = existing.get(student)
+            if submission is None:  # nbgrader's add_submission: the assignment's whole structure
+                submission = existing[student] = SubmittedAssignment(
+                    assignment=record, student=students[student], **({"timestamp": timestamp} if timestamp else {}))
+                for notebook, grade_cells, solution_cells, task_cells in layout.values():
+                    submitted = SubmittedNotebook(notebook=notebook, assignment=submission)
+                    for cell in grade_cells:
+                        Grade(cell_id=cell.id, notebook=submitted)
+                    for cell in solution_cells:
+                        Comment(cell_id=cell.id, notebook=submitted)
+                    for cell in task_cells:
+                        Comment(cell_id=cell.id, notebook=submitted)
+                        Grade(cell_id=cell.id, notebook=submitted)
+                db.add(submission)
+            elif timestamp:
+                submission.timestamp = timestamp
+            for submitted in submission.notebooks:
+                outcome = result["notebooks"].get(layout[submitted.notebook_id or submitted.notebook.id][0].name)
+                if outcome is None:
+                    continue
+                submitted.late_submission_penalty = outcome["late_submission_penalty"]
+                for grade in submitted.grades:
+                    auto_score, needs_manual = outcome["grades"].get(cell_names[grade.cell_id], (None, True))
+                    grade.auto_score = auto_score
+                    grade.needs_manual_grade = bool(needs_manual or grade.manual_score is not None)
+                for comment in submitted.comments:
+                    comment.auto_comment = outcome["comments"].get(cell_names[comment.cell_id])
+    db.flush()
+    for student, _, digest in items:
+        gb.write_ledger(gradebook, assignment, student, digest, "graded", None)
