@@ -1,14 +1,14 @@
 """Merge benchmark: graded submissions merged into the course gradebook, per second.
 
-    .venv/bin/python benchmarks/merging.py [--students N] [--assignment A] [--batches 1,10,50]
+    .venv/bin/python benchmarks/merging.py [--students N] [--assignment A] [--batches 0,1,10,50]
 
 The grading command's one writer merges every graded submission into the course gradebook
 (``autograder/cli/merging.py``). This measures how many it merges per second, with SQLite (the
 course's default, a file on this disk) and with PostgreSQL (a server started here for the run,
-as the tests do; skipped without Debian's ``postgresql``), one submission per transaction (what
-a run did before batching) and in batches of each size given. Each measurement merges N new
-students (first grading of a class) and then the same N again (a re-run after a change to the
-tests). The results are the shape a worker returns, with the assignment's real grade cells.
+as the tests do; skipped without Debian's ``postgresql``): ``merge_result`` (nbgrader's own calls,
+one submission per transaction: the merge before batching) and ``merge_batch`` in batches of
+each size given. Each measurement merges N new students (first grading of a class) and then
+the same N again (a re-run after a change to the tests). The results are the shape a worker returns, with the assignment's real grade cells.
 Asserts nothing.
 """
 import argparse
@@ -65,17 +65,22 @@ def results(gradebook, assignment: str, count: int, seed: int) -> list[tuple[str
 
 
 def measure(url: str, course: Course, assignment: str, students: int, batch: int) -> tuple[float, float]:
-    """Merges per second: (new students, the same students merged again)."""
+    """Merges per second: (new students, the same students merged again). ``batch`` 0: the
+    merge before batching, ``gradebook.merge_result`` (nbgrader's calls, one transaction each)."""
     rates = []
     gradebook = gb.open_gradebook(url, course.course_id)
     try:
         items = results(gradebook, assignment, students, seed=batch)
         for _ in ("new", "again"):
             started = time.perf_counter()
-            for start in range(0, len(items), batch):
-                errors = merge_batch(gradebook, assignment, items[start:start + batch])
-                if errors:
-                    raise SystemExit(f"merge failed: {errors}")
+            if not batch:
+                for student, result, digest in items:
+                    gb.merge_result(gradebook, assignment, student, result, digest)
+            else:
+                for start in range(0, len(items), batch):
+                    errors = merge_batch(gradebook, assignment, items[start:start + batch])
+                    if errors:
+                        raise SystemExit(f"merge failed: {errors}")
             rates.append(len(items) / (time.perf_counter() - started))
     finally:
         gradebook.close()
@@ -94,7 +99,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=120)
     parser.add_argument("--assignment", default="ce_vs_mse")
-    parser.add_argument("--batches", default="1,10,50")
+    parser.add_argument("--batches", default="0,1,10,50", help="batch sizes; 0: merge_result, one "
+                        "submission per transaction through nbgrader's calls (the merge before batching)")
     options = parser.parse_args()
     batches = [int(b) for b in options.batches.split(",")]
     from autograder.cli.course import prepare_nbgrader
@@ -110,8 +116,8 @@ def main():
             with (postgres_server(f"merge{batch}") if kind else contextlib.nullcontext(None)) as server:
                 course, url = fresh_gradebook(work, options.assignment, server, f"{label}-{batch}")
                 new, again = measure(url, course, options.assignment, options.students, batch)
-            print(f"{label:<10} batch {batch:>3}: {new:7.1f} merges/s new, {again:7.1f} merges/s again",
-                  flush=True)
+            name = f"batch {batch:>3}" if batch else "merge_result"
+            print(f"{label:<10} {name}: {new:7.1f} merges/s new, {again:7.1f} merges/s again", flush=True)
 
 
 if __name__ == "__main__":

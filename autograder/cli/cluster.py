@@ -18,7 +18,8 @@ worker may have died for another submission queued beside it, so these suspects 
 at the end, one at a time, and one that kills its worker even then is recorded as an
 infrastructure failure for that student alone.
 
-What every worker needs (checked before anything is sent, see :func:`check_workers`): the same
+What every worker needs (checked before anything is sent, see :func:`check_workers`, and by
+each task, for workers that join later): the same
 ``autograder`` and ``lossopt`` sources and the same versions of the grading stack as the
 instructor, and a working bubblewrap unless the run is ``--unsandboxed``. A worker grades one
 submission at a time (``worker.grade_submission`` keeps per-process state: a private gradebook
@@ -27,6 +28,7 @@ file, the stderr redirection, nbgrader's working directory), so start workers wi
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -214,7 +216,7 @@ def course_payload(course: Course, assignment: str, template: Path) -> dict:
     folders = {step: course.folder(step).relative_to(course.root).as_posix()
                for step in ("source", "submitted", "autograded", "feedback")}
     return {"config": (course.root / "nbgrader_config.py").read_bytes(),
-            "folders": folders,
+            "folders": folders, "environment": environment(),
             "source_files": read_tree(course.folder("source") / assignment, skip=("*.ipynb",)),
             "template": template.read_bytes()}
 
@@ -245,6 +247,9 @@ def grade_remotely(shared: dict, task: dict) -> dict:
     from .worker import grade_submission
 
     course_module.prepare_nbgrader()
+    if _own_environment() != shared["environment"]:  # a worker that joined after the check
+        raise RuntimeError(f"worker {_worker_address()} does not have the instructor's environment "
+                           "(autograder/lossopt sources or package versions differ): grading refused")
     with _ONE_AT_A_TIME:
         started = time.time()
         scratch = Path(tempfile.mkdtemp(prefix="autograder-cluster-"))
@@ -270,6 +275,11 @@ def grade_remotely(shared: dict, task: dict) -> dict:
                     "feedback": read_tree(root / folders["feedback"] / student / assignment)}
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _own_environment() -> dict:
+    return environment()
 
 
 def _worker_address() -> str:
