@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/merging.py [--students N] [--assignment A] [--batches 0,1,10,50]
 
 The grading command's one writer merges every graded submission into the course gradebook
-(``autograder/cli/merging.py``). This measures how many it merges per second, with SQLite (the
+(``autograder/course/merging.py``). This measures how many it merges per second, with SQLite (the
 course's default, a file on this disk) and with PostgreSQL (a server started here for the run,
 as the tests do; skipped without Debian's ``postgresql``): ``merge_result`` (nbgrader's own calls,
 one submission per transaction: the merge before batching) and ``merge_batch`` in batches of
@@ -22,10 +22,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from autograder.cli import gradebook as gb  # noqa: E402
-from autograder.cli.course import Course, driver_url  # noqa: E402
-from autograder.cli.merging import merge_batch  # noqa: E402
-from autograder.cli.release import add_to_gradebook  # noqa: E402
+from autograder.course import gradebook as gb  # noqa: E402
+from autograder.course.folder import Course, driver_url  # noqa: E402
+from autograder.course.merging import merge_batch  # noqa: E402
+from autograder.course.release import add_to_gradebook  # noqa: E402
 from postgres_server import BIN, postgres_server  # noqa: E402
 
 
@@ -103,7 +103,7 @@ def main():
                         "submission per transaction through nbgrader's calls (the merge before batching)")
     options = parser.parse_args()
     batches = [int(b) for b in options.batches.split(",")]
-    from autograder.cli.course import prepare_nbgrader
+    from autograder.course.folder import prepare_nbgrader
 
     prepare_nbgrader()
     work = Path(tempfile.mkdtemp(prefix="merge-benchmark-"))

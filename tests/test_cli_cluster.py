@@ -248,8 +248,8 @@ def test_postgres_gradebook_a_killed_worker_and_a_submission_that_kills_every_wo
     from nbgrader.api import Gradebook
     from sqlalchemy import select
 
-    from autograder.cli.course import driver_url
-    from autograder.cli.gradebook import LEDGER
+    from autograder.course.folder import driver_url
+    from autograder.course.gradebook import LEDGER
 
     import cloudpickle
 

@@ -13,10 +13,10 @@ import time
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.cli import gradebook as gb
-from autograder.cli.course import Course, prepare_nbgrader
-from autograder.cli.export import column_of, read_table, write_csv
-from autograder.cli.report import write_report
+from autograder.course import gradebook as gb
+from autograder.course.folder import Course, prepare_nbgrader
+from autograder.course.export import column_of, read_table, write_csv
+from autograder.course.report import write_report
 
 ASSIGNMENT = "toy"
 SOLUTION = {
@@ -154,8 +154,8 @@ def test_report_charts_are_escaped_inline_svg_without_matplotlib():
     import sys
     import xml.etree.ElementTree as ET
 
-    from autograder.cli.export import GradedCell, GradeTable, StudentGrades
-    from autograder.cli.report import render
+    from autograder.course.export import GradedCell, GradeTable, StudentGrades
+    from autograder.course.report import render
 
     def student(name, first, second):
         return StudentGrades(name, True, {"weird_check": first, "ok_check": second})
@@ -180,8 +180,8 @@ def test_report_charts_are_escaped_inline_svg_without_matplotlib():
     assert texts.index("a<&>b") < texts.index("0%") < texts.index("ok") < texts.index("50%")
     assert "% of students with full marks" in texts
 
-    probe = ("import sys; from autograder.cli.export import GradedCell, GradeTable, StudentGrades; "
-             "from autograder.cli.report import render; "
+    probe = ("import sys; from autograder.course.export import GradedCell, GradeTable, StudentGrades; "
+             "from autograder.course.report import render; "
              "render(GradeTable('a', [GradedCell('f_1', 'f', 1.0)], [StudentGrades('s', True, {'f_1': 1.0})]), "
              "{}, ''); "
              "print('matplotlib' in sys.modules)")
@@ -195,7 +195,7 @@ def test_migration_head_is_alembics_answer_without_importing_alembic(tmp_path):
     import nbgrader.api
     from alembic.script import ScriptDirectory
 
-    from autograder.cli.course import migration_head
+    from autograder.course.folder import migration_head
 
     scripts = os.path.join(os.path.dirname(nbgrader.api.__file__), "alembic")
     assert migration_head(os.path.join(scripts, "versions")) == ScriptDirectory(scripts).get_current_head()

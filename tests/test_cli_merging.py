@@ -1,4 +1,4 @@
-"""Batched merging into the course gradebook (``autograder/cli/merging.py``; no kernels: fast).
+"""Batched merging into the course gradebook (``autograder/course/merging.py``; no kernels: fast).
 
 A batch writes exactly the rows that merging the same results one at a time writes, for new
 submissions and for re-graded ones whose manual scores a human set; one result that cannot be
@@ -6,8 +6,8 @@ saved fails alone, and the rest of its batch is saved.
 """
 from nbgrader.api import Gradebook
 
-from autograder.cli import gradebook as gb
-from autograder.cli.merging import merge_batch
+from autograder.course import gradebook as gb
+from autograder.course.merging import merge_batch
 from test_cli_gradebook import ASSIGNMENT, course, result  # noqa: F401  (course is a fixture)
 
 

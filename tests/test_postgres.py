@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from autograder.cli.course import driver_url
+from autograder.course.folder import driver_url
 from postgres_server import BIN, MISSING, postgres_server
 from submission_mix import submission_mix, write_submitted
 from test_cli_grade import ASSIGNMENT, autograded_points, new_course

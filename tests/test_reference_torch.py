@@ -223,11 +223,39 @@ OPTIMIZERS = {
               ["exp_avg", "exp_avg_sq"]),
     "adamw strong decay": (ref.adamw_step, 2, True, dict(lr=0.05, weight_decay=0.5),
                            lambda ps: torch.optim.AdamW(ps, lr=0.05, weight_decay=0.5), ["exp_avg", "exp_avg_sq"]),
+    "adamax": (ref.adamax_step, 2, True, dict(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8),
+               lambda ps: torch.optim.Adamax(ps, lr=2e-3, betas=(0.9, 0.999), eps=1e-8), ["exp_avg", "exp_inf"]),
+    "adamax non-default": (ref.adamax_step, 2, True, dict(lr=0.05, beta1=0.5, beta2=0.9, eps=1e-6),
+                           lambda ps: torch.optim.Adamax(ps, lr=0.05, betas=(0.5, 0.9), eps=1e-6),
+                           ["exp_avg", "exp_inf"]),
+    # NAdam's default momentum_decay is Dozat's schedule; a larger one checks that psi enters as torch's
+    "nadam": (ref.nadam_step, 2, True, dict(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3),
+              lambda ps: torch.optim.NAdam(ps, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, momentum_decay=4e-3),
+              ["exp_avg", "exp_avg_sq"]),
+    "nadam fast momentum warm-up": (ref.nadam_step, 2, True, dict(lr=0.01, beta1=0.8, beta2=0.95, momentum_decay=0.5),
+                                    lambda ps: torch.optim.NAdam(ps, lr=0.01, betas=(0.8, 0.95), momentum_decay=0.5),
+                                    ["exp_avg", "exp_avg_sq"]),
+    "amsgrad": (ref.amsgrad_step, 3, True, dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8),
+                lambda ps: torch.optim.Adam(ps, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, amsgrad=True),
+                ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]),
+    "amsgrad non-default": (ref.amsgrad_step, 3, True, dict(lr=0.05, beta1=0.8, beta2=0.9, eps=1e-6),
+                            lambda ps: torch.optim.Adam(ps, lr=0.05, betas=(0.8, 0.9), eps=1e-6, amsgrad=True),
+                            ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]),
 }
 
 
+@pytest.fixture
+def float64_scalars():
+    """Some optimizer scalars live in torch's default dtype (NAdam's running product of the
+    momenta is float32 by default, which would differ from float64 at 1e-7): make it float64."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
+
+
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
-def test_optimizer_trajectory_matches_torch_over_100_steps(name):
+def test_optimizer_trajectory_matches_torch_over_100_steps(name, float64_scalars):
     """Check every step of a 100-step trajectory, and the final state, against torch.optim fed the same gradients."""
     step, n_state, uses_t, hyper, make_optimizer, state_keys = OPTIMIZERS[name]
     rng = np.random.default_rng(11)

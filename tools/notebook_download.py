@@ -77,7 +77,9 @@ class BookResolver:
         base = self.app.config.html_baseurl
         if base:
             return base.rstrip("/") + "/" + uri
-        return relative_uri(self.notebook_uri, uri)
+        # relative_uri drops a #fragment: keep it, so a link lands on its entry, not the page top
+        path, hash_sign, fragment = uri.partition("#")
+        return relative_uri(self.notebook_uri, path) + hash_sign + fragment
 
     def _fail(self, message):
         raise jupyter_markdown.MystConversionError(f"{self.env.doc2path(self.pagename)}: {message}")
@@ -111,11 +113,19 @@ class BookResolver:
         return self.url(posixpath.join("_images", self.env.images[filename][1]))
 
     def cite(self, key):
+        key = key.strip()
+        # {cite} is sphinxcontrib-bibtex's role: its entries live in its "cite" domain, labelled
+        # as the page labels them ([Pol64]); Sphinx's own "citation" domain holds reST citations.
+        for citation in getattr(self.env.domains.get("cite"), "citations", []):
+            if citation.key == key:
+                docname = citation.bibliography_key.docname
+                return (self.url(f"{self.app.builder.get_target_uri(docname)}#{citation.citation_id}"),
+                        f"[{citation.formatted_entry.label}]")
         citations = self.env.get_domain("citation").citations
-        if key.strip() not in citations:
-            self._fail(f"{{cite}} names {key.strip()!r}, which no bibliography of the book holds")
-        docname, anchor, _ = citations[key.strip()]
-        return self.url(f"{self.app.builder.get_target_uri(docname)}#{anchor}"), f"[{key.strip()}]"
+        if key not in citations:
+            self._fail(f"{{cite}} names {key!r}, which no bibliography of the book holds")
+        docname, anchor, _ = citations[key]
+        return self.url(f"{self.app.builder.get_target_uri(docname)}#{anchor}"), f"[{key}]"
 
     def glue(self, key, kind, format_spec):
         if key not in self.glued:

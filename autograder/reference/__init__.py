@@ -13,7 +13,8 @@ module                     functions                            chapter
 ``classification_losses``  bce, mse_sigmoid, cross_entropy,     3, 4
                            hinge (+ grads), kl_divergence, dice
 ``optimizers``             sgd, momentum, nesterov, adagrad,    5, 6, 7
-                           rmsprop, adam (+ uncorrected), adamw
+                           rmsprop, adam (+ uncorrected), adamw,
+                           adamax, nadam, amsgrad
 ``schedules``              step, exponential, cosine, warmup,   8
                            warm restarts
 ``clipping``               clip_by_value, clip_by_global_norm   9
@@ -29,8 +30,9 @@ from .classification_losses import (bce_grad, bce_loss, cross_entropy_grad, cros
                                     mse_sigmoid_grad, mse_sigmoid_loss)
 from .clipping import clip_by_global_norm, clip_by_value
 from .linear_model import line_mse_grad, line_mse_loss
-from .optimizers import (adagrad_step, adam_step, adam_step_uncorrected, adamw_step,
-                         momentum_step, nesterov_step, rmsprop_step, sgd_step)
+from .optimizers import (adagrad_step, adam_step, adam_step_uncorrected, adamax_step, adamw_step,
+                         amsgrad_step, momentum_step, nadam_step, nesterov_step, rmsprop_step,
+                         sgd_step)
 from .regression_losses import huber_grad, huber_loss, mae_grad, mae_loss, mse_grad, mse_loss
 from .schedules import (cosine_annealing, cosine_warm_restarts, exponential_decay, step_decay,
                         warmup_cosine)
@@ -43,7 +45,7 @@ __all__ = [
     "cross_entropy_loss", "cross_entropy_grad", "hinge_loss", "hinge_grad",
     "kl_divergence", "dice_loss", "dice_grad",
     "sgd_step", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step",
-    "adam_step", "adam_step_uncorrected", "adamw_step",
+    "adam_step", "adam_step_uncorrected", "adamw_step", "adamax_step", "nadam_step", "amsgrad_step",
     "step_decay", "exponential_decay", "cosine_annealing", "warmup_cosine", "cosine_warm_restarts",
     "clip_by_value", "clip_by_global_norm",
     "PARAM_NAMES", "forward_221", "loss_221", "backward_221", "sgd_update", "numerical_gradient",

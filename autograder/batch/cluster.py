@@ -4,11 +4,13 @@ The instructor's process stays the one that reads the download, decides what to 
 writes the course gradebook; only grading moves to the cluster. Each task carries what grading
 one submission needs, as bytes: the submission's files, and (once per run, shared by every task)
 the course's ``nbgrader_config.py``, the assignment's non-notebook source files and the template
-gradebook (``gradebook.build_template``). On the worker it becomes a scratch course folder,
-graded by the same ``worker.grade_submission`` as a local run, sandbox included; the task returns
-the graded notebook, the feedback page, the grades and the logs as data, and the instructor's
-side writes them into ``autograded/``, ``feedback/`` and ``grades/<a>/logs/`` and merges the
-grades, so no filesystem is shared and the gradebook keeps one writer.
+gradebook (``course.gradebook.build_template``). On the worker it becomes a scratch course
+folder, graded by the same ``batch.worker.grade_submission`` as a local run, sandbox included;
+the task returns the graded notebook, the feedback page, the grades and the logs as data, and
+the instructor's side writes them into ``autograded/``, ``feedback/`` and ``grades/<a>/logs/``
+and merges the grades (``batch.run``, in batches: ``course.merging``), so no filesystem is
+shared and the gradebook keeps one writer. :class:`ClusterEngine` is what ``batch.run`` uses in
+place of the local process pool (``batch.pool``) when the run's options name a scheduler.
 
 A worker lost in the middle of a run costs nothing: the scheduler gives its submissions to
 other workers (a task's result exists once, whoever computed it, and each one is merged once).
@@ -19,12 +21,12 @@ at the end, one at a time, and one that kills its worker even then is recorded a
 infrastructure failure for that student alone.
 
 What every worker needs (checked before anything is sent, see :func:`check_workers`, and by
-each task, for workers that join later): the same
-``autograder`` and ``lossopt`` sources and the same versions of the grading stack as the
-instructor, and a working bubblewrap unless the run is ``--unsandboxed``. A worker grades one
-submission at a time (``worker.grade_submission`` keeps per-process state: a private gradebook
-file, the stderr redirection, nbgrader's working directory), so start workers with
-``--nthreads 1`` and as many worker processes per node as it has cores.
+each task, for workers that join later): the same ``autograder`` and ``lossopt`` sources and the
+same versions of the grading stack as the instructor, and a working bubblewrap unless the run is
+``--unsandboxed``. A worker grades one submission at a time (``batch.worker.grade_submission``
+keeps per-process state: a private gradebook file, the stderr redirection, nbgrader's working
+directory), so start workers with ``--nthreads 1`` and as many worker processes per node as it
+has cores.
 """
 from __future__ import annotations
 
@@ -42,7 +44,8 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .course import Course, CourseError
+from ..course.folder import Course, CourseError, prepare_nbgrader
+from .worker import WorkerTask, grade_submission
 
 #: Seconds to wait for the scheduler's handshake once its port answers.
 CONNECT_SECONDS = 10
@@ -170,16 +173,6 @@ def check_workers(client, sandboxed: bool) -> list[str]:
     return warnings
 
 
-def sandbox_overrides(client, course: Course, unsandboxed: bool) -> dict:
-    """The cluster's counterpart of ``grade.sandbox_overrides``: the sandbox must work on the
-    workers (checked there), not on the instructor's machine."""
-    preprocessors = course.config().Autograde.get("autograde_preprocessors", [])
-    sandboxed = any(getattr(p, "__name__", str(p)).endswith("SandboxedExecute") for p in preprocessors)
-    warnings = check_workers(client, sandboxed and not unsandboxed)
-    config = {"SandboxedExecute": {"unsandboxed": True}} if sandboxed and unsandboxed else {}
-    return {"config": config, "warnings": warnings}
-
-
 # -- packing: the instructor's side --------------------------------------------------------------
 
 
@@ -221,11 +214,12 @@ def course_payload(course: Course, assignment: str, template: Path) -> dict:
             "template": template.read_bytes()}
 
 
-def submission_task(course: Course, task: dict) -> dict:
-    """A local task (see ``worker.grade_submission``) as the plain data a cluster task carries."""
-    folder = course.folder("submitted") / task["student"] / task["assignment"]
-    return {"assignment": task["assignment"], "student": task["student"], "prior": task["prior"],
-            "config": task["config"], "files": read_tree(folder)}
+def submission_task(course: Course, task: WorkerTask) -> dict:
+    """A local task (``batch.worker.WorkerTask``) as the plain data a cluster task carries: the
+    submission's files instead of paths on this machine."""
+    folder = course.folder("submitted") / task.student / task.assignment
+    return {"assignment": task.assignment, "student": task.student, "prior": task.prior,
+            "unsandboxed": task.unsandboxed, "files": read_tree(folder)}
 
 
 # -- grading: the worker's side ------------------------------------------------------------------
@@ -243,10 +237,7 @@ def hold(payload: dict) -> dict:
 
 def grade_remotely(shared: dict, task: dict) -> dict:
     """Run on a Dask worker: grade one submission in a scratch course and return its outputs."""
-    from . import course as course_module
-    from .worker import grade_submission
-
-    course_module.prepare_nbgrader()
+    prepare_nbgrader()
     if _own_environment() != shared["environment"]:  # a worker that joined after the check
         raise RuntimeError(f"worker {_worker_address()} does not have the instructor's environment "
                            "(autograder/lossopt sources or package versions differ): grading refused")
@@ -264,10 +255,10 @@ def grade_remotely(shared: dict, task: dict) -> dict:
             template = scratch / "template.sqlite"
             template.write_bytes(shared["template"])
             log_path = scratch / "log" / f"{student}.log"
-            outcome = grade_submission({
-                "root": str(root), "assignment": assignment, "student": student,
-                "template": str(template), "workdir": str(scratch), "prior": task["prior"],
-                "config": task["config"], "log_path": str(log_path)})
+            outcome = grade_submission(WorkerTask(
+                root=str(root), assignment=assignment, student=student, template=str(template),
+                workdir=str(scratch), prior=task["prior"], log_path=str(log_path),
+                unsandboxed=task["unsandboxed"]))
             logs = {path.name: path.read_bytes() for path in log_path.parent.glob("*") if path.is_file()}
             return {"outcome": outcome, "logs": logs, "worker": _worker_address(),
                     "host": socket.gethostname(), "started": started, "finished": time.time(),
@@ -341,9 +332,9 @@ class Timeline:
         return [text for _, text in sorted(events)]
 
 
-def run_on_cluster(client, course: Course, assignment: str, shared: dict, tasks: list[dict],
+def run_on_cluster(client, course: Course, assignment: str, shared: dict, tasks: list[WorkerTask],
                    on_results, logs_folder: Path, timeline: Timeline | None = None) -> Timeline:
-    """Grade ``tasks`` (local tasks, see ``worker.grade_submission``) on the cluster, calling
+    """Grade ``tasks`` (the local pool's, ``batch.worker.WorkerTask``) on the cluster, calling
     ``on_results(outcomes)`` in this process with every batch of outcomes that arrived together
     (the caller merges each batch in one transaction: the busier the cluster, the larger the
     batches, so the one writer keeps up)."""
@@ -357,7 +348,7 @@ def run_on_cluster(client, course: Course, assignment: str, shared: dict, tasks:
 
     def submit(task, attempt=0):
         # "grade-submission-<hex>": one task group, whatever the student's id
-        token = hashlib.sha256(f"{run_id}:{attempt}:{task['student']}".encode()).hexdigest()[:32]
+        token = hashlib.sha256(f"{run_id}:{attempt}:{task.student}".encode()).hexdigest()[:32]
         key = f"grade-submission-{token}"
         return client.submit(grade_remotely, held, submission_task(course, task), key=key, pure=False)
 
@@ -375,10 +366,10 @@ def run_on_cluster(client, course: Course, assignment: str, shared: dict, tasks:
             if isinstance(reply, KilledWorker):
                 on_killed(task, outcomes)
             elif isinstance(reply, BaseException):
-                outcomes.append({"student": task["student"], "ok": False,
+                outcomes.append({"student": task.student, "ok": False,
                                  "reason": f"grading worker error: {type(reply).__name__}: {reply}"})
             else:
-                timeline.add(task["student"], reply)
+                timeline.add(task.student, reply)
                 outcomes.append(accept(course, assignment, logs_folder, reply))
             future.release()
         note_lost_workers()
@@ -394,12 +385,12 @@ def run_on_cluster(client, course: Course, assignment: str, shared: dict, tasks:
         handle(batch, lambda task, outcomes: suspects.append(task))
 
     # each suspect alone: the only task on the cluster, so a death is its own doing
-    timeline.suspects = [task["student"] for task in suspects]
+    timeline.suspects = [task.student for task in suspects]
     for task in suspects:
         futures = {submit(task, attempt=1): task}
 
         def infrastructure_failure(task, outcomes):
-            outcomes.append({"student": task["student"], "ok": False, "reason": (
+            outcomes.append({"student": task.student, "ok": False, "reason": (
                 "infrastructure failure: every Dask worker that graded it died (killed by the system, "
                 "e.g. out of memory), alone on the cluster too; not retried again")})
         future = next(iter(futures))
@@ -416,54 +407,57 @@ def _result_or_error(future):
 
 
 class ClusterEngine:
-    """The grading command's side of a cluster run: connected, checked, announced, then used by
-    ``grade.grade`` in place of the local process pool."""
+    """A grading run's cluster: connected (at construction, before anything else is touched),
+    its workers checked (:meth:`check`), used by ``batch.run.grade_in_parallel`` in place of the
+    local process pool (:meth:`run`), and its timeline reported (:meth:`report`)."""
 
-    def __init__(self, address: str, course: Course, unsandboxed: bool, out=sys.stdout):
+    def __init__(self, address: str, announce=lambda line: None):
         self.address = address
+        self.announce = announce
         self.client = connect(address)
-        try:
-            checked = sandbox_overrides(self.client, course, unsandboxed)
-        except BaseException:
-            self.client.close()
-            raise
-        self.worker_config = checked["config"]
         self.timeline = Timeline()
+
+    def check(self, sandboxed: bool) -> None:
+        """:func:`check_workers` (``sandboxed``: the workers must run bubblewrap), then the
+        cluster, its dashboard and any warning announced."""
+        warnings = check_workers(self.client, sandboxed)
         present = workers(self.client)
         threads = sum(w.get("nthreads", 0) for w in present.values())
         dashboard = dashboard_address(self.client)
-        print(f"Dask cluster {address}: {len(present)} workers, {threads} threads"
-              + ("" if present else " (tasks wait until workers join)")
-              + f"; dashboard: {dashboard or 'none (the scheduler has no bokeh)'}", file=out, flush=True)
-        for warning in checked["warnings"]:
-            print(f"  warning: {warning}", file=out, flush=True)
+        self.announce(f"Dask cluster {self.address}: {len(present)} workers, {threads} threads"
+                      + ("" if present else " (tasks wait until workers join)")
+                      + f"; dashboard: {dashboard or 'none (the scheduler has no bokeh)'}")
+        for warning in warnings:
+            self.announce(f"  warning: {warning}")
 
     def describe(self) -> str:
         return f"on the Dask cluster at {self.address}"
 
-    def run(self, course: Course, assignment: str, template: Path, tasks: list[dict], on_results,
+    def run(self, course: Course, assignment: str, template: Path, tasks: list[WorkerTask], on_results,
             logs_folder: Path) -> None:
         self.timeline = Timeline()
         run_on_cluster(self.client, course, assignment, course_payload(course, assignment, template), tasks,
                        on_results, logs_folder, self.timeline)
 
-    def report(self, out, logs_folder: Path | None = None) -> None:
-        """Per-worker counts and lost workers on ``out``; the whole timeline into
-        ``logs_folder/cluster-timeline.txt``."""
-        if logs_folder is not None and self.timeline.rows:
+    def report(self, logs_folder: Path) -> list[str]:
+        """The whole timeline into ``logs_folder/cluster-timeline.txt``; returns the lines for
+        the run's summary (where the timeline is, per-worker counts, lost workers)."""
+        lines = []
+        if self.timeline.rows:
             logs_folder.mkdir(parents=True, exist_ok=True)
             path = logs_folder / "cluster-timeline.txt"
             path.write_text("seconds into the run, worker, submission (grading time)\n"
                             + "\n".join(self.timeline.lines()) + "\n", encoding="utf-8")
-            print(f"Cluster timeline: {path}", file=out)
+            lines.append(f"Cluster timeline: {path}")
         counts = self.timeline.per_worker()
         if counts:
-            print("Graded per worker: " + ", ".join(f"{w} {n}" for w, n in sorted(counts.items())), file=out)
+            lines.append("Graded per worker: " + ", ".join(f"{w} {n}" for w, n in sorted(counts.items())))
         for worker, when in self.timeline.lost_workers:
-            print(f"  worker {worker} left the cluster {when:.1f} s into the run; its submissions "
-                  "were graded elsewhere", file=out)
+            lines.append(f"  worker {worker} left the cluster {when:.1f} s into the run; its submissions "
+                         "were graded elsewhere")
         if self.timeline.suspects:
-            print("  graded again alone after their workers died: " + ", ".join(self.timeline.suspects), file=out)
+            lines.append("  graded again alone after their workers died: " + ", ".join(self.timeline.suspects))
+        return lines
 
     def close(self) -> None:
         self.client.close()
