@@ -76,7 +76,9 @@ def move(page, output, handle, key):
 
 
 def measure_chapter(page, base, token, notebook, moves):
-    page.goto(f"{base}/lab/tree/{notebook}?token={token}")
+    # a workspace of its own, reset: the tabs of the chapter before (its kernel shut down) stay closed
+    workspace = Path(notebook).stem.replace("_", "-")
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
     browser.wait_until(lambda: browser.kernels_idle(base, token), 120, "the kernel to start")
     browser.run_all_cells(page, base, token)
