@@ -5,7 +5,8 @@ One module per verb (``grade``, ``release``, ``status``); the grading run is ass
 ``parallel`` and ``worker`` (autograde many submissions at once, each in a private gradebook;
 ``warm``: what a worker builds once and reuses for every submission),
 ``gradebook`` (the course database, the re-run ledger), ``progress`` (the progress bar),
-``export`` (grades.csv) and ``report`` (report.html).
+``export`` (grades.csv), ``lms_records`` and ``lms_export`` (what an LMS download said of each
+submission; canvas.csv and moodle.csv) and ``report`` (report.html).
 
     autograder release [ASSIGNMENT ...]               # exercises/ from solutions/, leak-checked
     autograder grade ASSIGNMENT download.zip -j 4      # collect, grade, feedback, export

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from . import gradebook as gb
 from .course import Course, CourseError
-from .export import read_table, write_csv
+from .export import write_csv
 from .lms import DEFAULT_PATTERN, collect
+from . import lms_export, lms_records
 from .parallel import default_jobs, run_parallel
 from .progress import Progress
 from .release import add_to_gradebook, generate
@@ -53,8 +54,13 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--pattern", metavar="REGEX",
                         help="how an LMS file name carries the student id: a regular expression "
                              "matched against the whole base name, with a group (?P<student>...) "
-                             f"(default: {DEFAULT_PATTERN!r}, i.e. <student>_<anything>.ipynb; "
-                             r"Canvas: '[^_]+_(?:LATE_)?(?P<student>\d+)_\d+_.*\.ipynb')")
+                             f"(default: {DEFAULT_PATTERN!r}, i.e. <student>_<anything>.ipynb); "
+                             "'canvas' names Canvas's <name>_[LATE_]<user id>_<submission id>_<file> "
+                             "(optional groups (?P<late>...), (?P<name>...), (?P<submission>...) "
+                             "record lateness, names and file ids)")
+    parser.add_argument("--canvas-assignment-id", metavar="ID",
+                        help="the assignment's id in Canvas (from its address, .../assignments/ID): "
+                             "canvas.csv's column then updates that assignment on import")
     parser.add_argument("--unsandboxed", action="store_true",
                         help="run student code without the bubblewrap sandbox, with YOUR permissions "
                              "(only for a machine without bubblewrap; every notebook is flagged)")
@@ -170,8 +176,12 @@ def largest_first(students: list[str], folder_of) -> list[str]:
 
 def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bool = False,
           pattern: str | None = None, unsandboxed: bool = False, out=sys.stdout,
-          progress_stream=None) -> dict:
+          progress_stream=None, canvas_assignment_id: str | None = None) -> dict:
     """The whole run; returns the summary (also printed to ``out``)."""
+    try:
+        lms_export.canvas_column(assignment, canvas_assignment_id)
+    except ValueError as error:
+        raise CourseError(str(error))
     source_notebooks = course.source_notebooks(assignment)
     worker_config = sandbox_overrides(course, unsandboxed)
     collection = collect(course, assignment, source, pattern)
@@ -184,6 +194,7 @@ def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bo
     master = gb.open_gradebook(course.db_url, course.course_id)
     try:
         ensure_assignment(course, master, assignment, source_notebooks)
+        lms_records.record(master, assignment, collection.details)
         ledger = gb.read_ledger(master, assignment)
         submitted = course.folder("submitted")
 
@@ -239,17 +250,20 @@ def grade(course: Course, assignment: str, source: Path, *, jobs: int, force: bo
             progress.advance(message)
 
         run_parallel(tasks, jobs, on_result)
-        table = read_table(master, course, assignment)
+        table, people = lms_export.read_with_lms(master, course, assignment)
     finally:
         master.close()
         scratch_folder.cleanup()
     csv_path = write_csv(table, grades_folder / "grades.csv")
+    lms_files = lms_export.write_lms_files(table, people, grades_folder, canvas_assignment_id)
     stamp = datetime.datetime.now().strftime("Generated %Y-%m-%d %H:%M")
     report_path = write_report(table, failures, grades_folder / "report.html", stamp, notes)
     summary = {"graded": sorted(scores), "unchanged": unchanged, "failed": failures, "warnings": warnings,
                "notes": notes,
                "unsandboxed": bool(worker_config.get("SandboxedExecute", {}).get("unsandboxed")),
-               "table": table.summary(), "grades_csv": csv_path, "report": report_path}
+               "table": table.summary(), "grades_csv": csv_path, "report": report_path,
+               "lms_files": lms_files, "late": sorted(s.student for s in table.students if s.submitted and s.late),
+               "lms_incomplete": sum(1 for s in table.submitted if s.awaiting)}
     _print_summary(summary, course, assignment, out)
     return summary
 
@@ -269,6 +283,13 @@ def _print_summary(summary: dict, course: Course, assignment: str, out) -> None:
     if table["graded"]:
         print(f"Scores of all {table['graded']} graded submissions in the gradebook: "
               f"mean {table['mean']:.2f}, median {table['median']:.2f} of {table['max_total']:g}.", file=out)
+    if summary["late"]:
+        print(f"Late (as the LMS or nbgrader's timestamps mark them; no penalty applied here): "
+              f"{len(summary['late'])}: {', '.join(summary['late'])}", file=out)
+    lms = summary["lms_files"]
+    print(f"LMS import: {lms['canvas']} (Canvas), {lms['moodle']} (Moodle)"
+          + (f"; {summary['lms_incomplete']} grade(s) left empty there until their written answers "
+             "are graded in the formgrader" if summary["lms_incomplete"] else ""), file=out)
     print(f"Grades: {summary['grades_csv']}\nReport: {summary['report']}\n"
           f"Feedback: {course.folder('feedback')}/<student>/{assignment}/", file=out)
     if summary["unsandboxed"]:
@@ -281,5 +302,6 @@ def _print_summary(summary: dict, course: Course, assignment: str, out) -> None:
 def run(args) -> int:
     course = Course.locate(args.course, args.db)
     summary = grade(course, args.assignment, Path(args.source), jobs=args.jobs, force=args.force,
-                    pattern=args.pattern, unsandboxed=args.unsandboxed)
+                    pattern=args.pattern, unsandboxed=args.unsandboxed,
+                    canvas_assignment_id=args.canvas_assignment_id)
     return 1 if summary["failed"] else 0
