@@ -1,7 +1,7 @@
 """Jupyter server settings for grading: start the formgrader with
 ``jupyter lab --config=jupyter_server_config.py`` from the course root.
 
-What a submission displays is cleaned before the formgrader renders it (``autograder.sanitize``,
+What a submission displays is cleaned before the formgrader renders it (``autograder.pipeline.sanitize``,
 via ``nbgrader_config.py``). This policy is the wall behind that: should a payload slip through,
 the page may still load scripts, styles, fonts and images only from this server (and MathJax
 from the one place nbgrader's templates load it), and may send data nowhere else: no fetch,

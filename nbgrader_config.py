@@ -16,11 +16,11 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades, LimitOutput,
                                     SaveAutoGrades)
 
-from autograder import submissions
-from autograder.feedback import FeedbackForStudents
-from autograder.feedback_page import FeedbackPage
-from autograder.preprocessors import JudgeChecks, PrepareChecks
-from autograder.sanitize import CleanStudentContent
+from autograder.pipeline import intake
+from autograder.pipeline.feedback import FeedbackForStudents
+from autograder.pipeline.feedback_page import FeedbackPage
+from autograder.pipeline.preprocessors import JudgeChecks, PrepareChecks
+from autograder.pipeline.sanitize import CleanStudentContent
 
 c = get_config()  # noqa: F821  (injected by traitlets when nbgrader loads this file)
 
@@ -54,7 +54,7 @@ c.Autograde.autograde_preprocessors = [
 # text, renamed/duplicated/deleted graded cells and edited metadata are put right (originals kept
 # as *.original, a "Grading notes" cell tells the student), instead of failing that student.
 c.Autograde.pre_convert_hook = functools.partial(
-    submissions.pre_convert_hook,
+    intake.pre_convert_hook,
     release_root=os.path.join(c.CourseDirectory.root, c.CourseDirectory.release_directory))
 
 # Feedback: the score of every function on top; never the text of hidden tests. The page is

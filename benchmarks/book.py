@@ -12,7 +12,7 @@
    send;
    and each slider figure: its frames and the bytes it adds to its page;
 4. slider speed: every chapter runs in a Jupyter kernel with live (ipywidgets) sliders; each
-   ``interactive_figure`` is then driven headlessly (``lossopt.interactive.time_updates``) and the
+   ``interactive_figure`` is then driven headlessly (``benchmarks/slider_timing.py``) and the
    median of one update (compute + draw + encode) is printed.
 
 Targets: rebuild < 15 s, every page < 2 MB, median slider update < 50 ms.
@@ -45,12 +45,14 @@ _li.interactive_figure = _bench_record
 '''
 
 MEASURE = '''
-import json as _json, statistics as _statistics
+import json as _json, statistics as _statistics, sys as _sys
+_sys.path.insert(0, {benchmarks!r})
+from slider_timing import time_updates as _time_updates
 _bench_result = []
 for _figure in _bench_figures:
-    _li.time_updates(_figure, repeats=3)  # warm up: first draws fill font and text caches
-    _seconds = _li.time_updates(_figure, repeats={updates})
-    _warm = _li.time_updates(_figure, repeats={updates}, warm=True)
+    _time_updates(_figure, repeats=3)  # warm up: first draws fill font and text caches
+    _seconds = _time_updates(_figure, repeats={updates})
+    _warm = _time_updates(_figure, repeats={updates}, warm=True)
     _bench_result.append({{"draw": _figure.draw.__name__, "sliders": [s.name for s in _figure.sliders],
                           "median_ms": 1000 * _statistics.median(_seconds),
                           "max_ms": 1000 * max(_seconds),
@@ -124,7 +126,7 @@ def slider_speeds():
             continue
         notebook = jupytext.read(source)
         notebook.cells.insert(0, nbformat.v4.new_code_cell(RECORD))
-        notebook.cells.append(nbformat.v4.new_code_cell(MEASURE.format(updates=UPDATES)))
+        notebook.cells.append(nbformat.v4.new_code_cell(MEASURE.format(updates=UPDATES, benchmarks=str(ROOT / "benchmarks"))))
         client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                                 resources={"metadata": {"path": str(source.parent)}})
         client.execute(env={**os.environ, "LOSSOPT_FIGURES": "live"})

@@ -8,7 +8,7 @@ its input in place.
 (At grading time every test cell is judged again by the grader on its own inputs: passing these
 checks is necessary, not sufficient.)
 
-The grader (``autograder.judge``) judges with :func:`compare` and :func:`same_data` from this
+The grader (``autograder.pipeline.judge``) judges with :func:`compare` and :func:`same_data` from this
 module, so a visible test and the grader accept and refuse exactly the same results. What they
 accept (the type rule):
 

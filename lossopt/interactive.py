@@ -15,9 +15,11 @@ A chapter describes a figure once, as a function that draws into a cleared matpl
 How the figure is shown depends on where the code runs:
 
 ``live`` (a Jupyter kernel, the default)
-    ipywidgets 8 sliders redraw one figure in place: the same ``Figure`` is cleared, drawn and
-    encoded to PNG on every move, and shown through an ``ipywidgets.Image``. Works in any
-    front end that shows ipywidgets (JupyterLab, Notebook 7, VS Code); no ipympl needed.
+    ipywidgets 8 sliders over the figure's frames as PNG images, one per grid point, drawn by
+    the same ``Figure`` cleared and redrawn: the browser shows the frame of the sliders' values
+    without asking the kernel, and the frames are drawn ahead in another process
+    (:mod:`lossopt.live`). Works in any front end that shows ipywidgets (JupyterLab, Notebook 7,
+    VS Code); no ipympl, no front-end extension beyond ipywidgets' own.
 ``static`` (the book build)
     every point of the slider grid (the cartesian product for several sliders) is drawn once at
     build time as SVG (:mod:`lossopt.svgframes`): what does not change with the sliders (axes,
@@ -40,7 +42,6 @@ figure holds at most :data:`MAX_FRAMES` frames and its parts weigh at most
 """
 from __future__ import annotations
 
-import atexit
 import base64
 import html
 import inspect
@@ -49,9 +50,7 @@ import itertools
 import json
 import math
 import os
-import threading
 import zlib
-import time
 from dataclasses import dataclass, field
 from numbers import Real
 
@@ -263,46 +262,18 @@ class InteractiveFigure:
 
     # -- live: ipywidgets ---------------------------------------------------------------------
     def widget(self, cache=True, prefetch=None):
-        """An ipywidgets box: the sliders above an Image that shows the figure at their values.
+        """The live ipywidgets view: the sliders above the figure at their values.
 
-        With ``cache`` (the default) every frame drawn is kept, and once the figure is shown a
-        background thread draws the grid points not seen yet (see :class:`FrameCache`), so a
-        slider move soon costs a look-up instead of a matplotlib redraw. ``cache=False`` redraws
-        on every move (what the benchmark's cold figure measures). ``prefetch``: ``True`` starts
-        the background drawing now; the default starts it at the first slider move in a Jupyter
-        kernel (a reader is there), so a notebook run headless spends nothing on it.
+        Every grid point gets its own image, chosen in the browser as a slider moves, and the
+        frames not drawn yet are drawn ahead in another process once a reader moves a slider
+        (:mod:`lossopt.live`). ``cache=False`` redraws on every move (what the benchmark's cold
+        figure measures). ``prefetch=True`` starts drawing ahead now; the default starts it at
+        the first slider move in a Jupyter kernel (a reader is there), so a notebook run
+        headless spends nothing on it.
         """
-        import ipywidgets as widgets
+        from lossopt.live import live_view
 
-        controls = []
-        for s in self.sliders:
-            kind = widgets.IntSlider if s.is_integer else widgets.FloatSlider
-            options = {} if s.is_integer else {"readout_format": f".{s.decimals}f"}
-            controls.append(kind(value=s.value, min=s.values[0], max=s.values[-1], step=s.step,
-                                 description=s.text, continuous_update=True,
-                                 style={"description_width": "initial"},
-                                 layout=widgets.Layout(width="min(100%, 32rem)"), **options))
-        frames = FrameCache(self) if cache else None
-        image = widgets.Image(value=frames.get(self.initial) if cache else self.render(), format="png",
-                              layout=widgets.Layout(width=f"{self.figsize[0] * (self.dpi or LIVE_DPI):.0f}px",
-                                                    max_width="100%"))
-        names = [s.name for s in self.sliders]
-
-        on_first_move = cache and prefetch is None and _in_kernel()
-
-        def redraw(_change):
-            values = {name: c.value for name, c in zip(names, controls)}
-            image.value = frames.get(values) if cache else self._png(values)
-            if on_first_move:
-                frames.start()  # once; later calls return at once
-
-        for control in controls:
-            control.observe(redraw, names="value")
-        box = widgets.VBox([*controls, image])
-        box.controls, box.image, box.frames = controls, image, frames
-        if cache and prefetch:
-            frames.start()
-        return box
+        return live_view(self, cache=cache, prefetch=prefetch, in_kernel=_in_kernel())
 
     # -- static: precomputed frames and a scrubber --------------------------------------------
     def _check_grid(self):
@@ -476,18 +447,6 @@ def interactive_figure(draw, *sliders, figsize=(6.4, 4.0), dpi=None):
         display(figure.widget())
 
 
-_STOP = threading.Event()  # set at interpreter exit: background drawing ends between frames
-_FILLS = []
-
-
-@atexit.register
-def _stop_fills():
-    # a daemon thread killed inside matplotlib's C++ renderer at shutdown aborts the process
-    _STOP.set()
-    for thread in _FILLS:
-        thread.join(timeout=5)
-
-
 def _in_kernel():
     """True inside a Jupyter kernel (where a person moves the sliders)."""
     try:
@@ -496,92 +455,6 @@ def _in_kernel():
         return False
     shell = get_ipython()
     return shell is not None and hasattr(shell, "kernel")
-
-
-class FrameCache:
-    """The PNG of every slider-grid point a live figure has shown, filled in the background.
-
-    A slider can only stop on its grid, so a live figure has at most ``frame_count`` distinct
-    images, the same ones the book precomputes. Drawing one costs tens to hundreds of milliseconds
-    (matplotlib rebuilds every axis tick on each redraw); once drawn it is kept. :meth:`start`
-    launches a daemon thread that draws the points not seen yet, nearest the start state first,
-    and steps aside whenever a slider move needs a frame now (:meth:`get` raises ``wanted``).
-    One lock serialises every use of the figure's single matplotlib Figure.
-    """
-
-    def __init__(self, figure):
-        self.figure = figure
-        self.frames = {}
-        self.lock = threading.Lock()
-        self.wanted = threading.Event()
-        self.thread = None
-
-    def _key(self, values):
-        return tuple(s.index(values[s.name]) for s in self.figure.sliders)
-
-    def _values(self, key):
-        return {s.name: s.values[k] for s, k in zip(self.figure.sliders, key)}
-
-    def get(self, values):
-        """PNG bytes of the figure at ``values`` (drawn now unless already drawn)."""
-        key = self._key(values)
-        png = self.frames.get(key)
-        if png is None:
-            self.wanted.set()
-            with self.lock:
-                self.wanted.clear()
-                png = self.frames.get(key)
-                if png is None:
-                    png = self.frames[key] = self.figure._png(self._values(key))
-        return png
-
-    def _fill(self):
-        start = self._key(self.figure.initial)
-        grid = itertools.product(*(range(len(s.values)) for s in self.figure.sliders))
-        for key in sorted(grid, key=lambda k: sum(abs(a - b) for a, b in zip(k, start))):
-            while self.wanted.is_set() and not _STOP.is_set():  # a slider move waits for the figure
-                time.sleep(0.002)
-            if _STOP.is_set():
-                return
-            with self.lock:
-                if key not in self.frames:
-                    self.frames[key] = self.figure._png(self._values(key))
-
-    def start(self):
-        """Draw the rest of the grid in a daemon thread (once; grids over MAX_FRAMES are not)."""
-        if self.thread is None and self.figure.frame_count <= MAX_FRAMES:
-            self.thread = threading.Thread(target=self._fill, name="lossopt-frames", daemon=True)
-            _FILLS.append(self.thread)
-            self.thread.start()
-
-    def wait(self, timeout=None):
-        """Block until the background drawing is done (or ``timeout`` seconds); True when done."""
-        if self.thread is not None:
-            self.thread.join(timeout)
-        return self.thread is None or not self.thread.is_alive()
-
-
-def time_updates(figure, repeats=20, warm=False):
-    """Seconds each of ``repeats`` live slider moves takes.
-
-    Drives the ipywidgets view headlessly, exactly as a moving slider does in a kernel: each move
-    sets one slider's value (the sliders take turns) to its next grid point, wrapping around.
-    Cold (the default): every move redraws (compute + draw + encode), as on a figure just shown.
-    ``warm``: the frame cache is filled first, as a reader finds the figure a few seconds after
-    it appears, so a move costs a look-up.
-    """
-    box = figure.widget(cache=warm, prefetch=warm)
-    if warm:
-        box.frames.wait()
-    seconds = []
-    for k in range(repeats):
-        which = k % len(figure.sliders)
-        control, slider = box.controls[which], figure.sliders[which]
-        value = slider.values[(slider.index(control.value) + 1) % len(slider.values)]
-        start = time.perf_counter()
-        control.value = value
-        seconds.append(time.perf_counter() - start)
-    return seconds
 
 
 def setup(app):

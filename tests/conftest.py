@@ -113,7 +113,9 @@ def built_book():
 
 @pytest.fixture
 def scratch_book(tmp_path):
-    """An empty book root using the course's own _config.yml and build extensions."""
+    """An empty book root using the course's own _config.yml, build extensions and bibliography files."""
     shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    # _config.yml names the .bib files; sphinxcontrib-bibtex warns (and -W fails) if one is missing
+    shutil.copytree(ROOT / "book" / "references", tmp_path / "book" / "references")
     shutil.copytree(ROOT / "tools", tmp_path / "tools", ignore=shutil.ignore_patterns("__pycache__"))
     return tmp_path

@@ -35,10 +35,11 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.vocabulary import markers
+
 REPO = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
-SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
 
 @dataclass
@@ -158,8 +159,10 @@ def solved_release(assignment, root=REPO):
     notebook = release(assignment, root)
     for cell in notebook.cells:
         if _is_solution_code(cell):
+            delimiters = markers()
             cell.source = "\n".join(line for line in solutions[_grade_id(cell)].splitlines()
-                                    if not SOLUTION_MARKERS.match(line))
+                                    if delimiters.begin_solution not in line
+                                    and delimiters.end_solution not in line)
     return notebook
 
 
@@ -336,7 +339,7 @@ def graded_test_cells(assignment, hidden=None):
     for cell in read_notebook("solutions", assignment).cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
-            is_hidden = "BEGIN HIDDEN TESTS" in cell.source
+            is_hidden = markers().is_hidden_test(cell.source)
             if hidden is None or hidden == is_hidden:
                 found.append((meta["grade_id"], cell.source))
     return found
@@ -454,5 +457,5 @@ class AssignmentGradingTests:
         for cell in notebook.cells:
             gid = cell.metadata.get("nbgrader", {}).get("grade_id")
             if gid in hidden:
-                assert "BEGIN HIDDEN" not in cell.source and "_collect" not in cell.source, gid
+                assert not markers().is_hidden_test(cell.source) and "_collect" not in cell.source, gid
             assert "_lossopt_grading_cell" not in cell.source

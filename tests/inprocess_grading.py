@@ -4,8 +4,10 @@ The nbgrader runs (``grading_harness.standard_run``) prove the pipeline end to e
 set of hidden cases per run. A wrong variant must lose the same grade ids on *every* draw, so
 this module replays the registry's checks for many seeds, fast: it executes the notebook's setup
 and solution cells (the instructor's or a variant's code, never a student's) in a private
-namespace, runs the very collection code ``PrepareChecks`` would put into each test cell, and
-judges the results with :mod:`autograder.judge`, as ``JudgeChecks`` does.
+namespace and grades each test cell with the pipeline's own two steps,
+:func:`~autograder.pipeline.preprocessors.prepare_cell` (the collection code ``PrepareChecks``
+puts into the cell) and :func:`~autograder.pipeline.preprocessors.judge_cell` (the verdict
+``JudgeChecks`` writes).
 
 :func:`first_failure` is the fast path for thousands of draws: it calls the functions directly
 (no collection code, no encoding of the inputs) and stops at the first call that fails, with
@@ -16,14 +18,14 @@ import ast
 import contextlib
 import copy
 import io
-import secrets
 import warnings
 from unittest import mock
 
 import numpy as np
 
-from autograder import collect, judge
 from autograder.checks import checks_for
+from autograder.pipeline import collect, judge
+from autograder.pipeline.preprocessors import judge_cell, prepare_cell
 from grading_harness import _is_solution_code, replace_functions, solved_release
 
 
@@ -45,18 +47,16 @@ def lost_grade_ids(assignment, names, seed):
     """Grade ids whose check fails for the functions in ``names``, cases drawn with ``seed``."""
     rng = np.random.default_rng(seed)
     lost = set()
-    for grade_id, check in checks_for(assignment).items():
-        cases = check.cases(rng)
-        nonce = secrets.token_hex(8)
-        source = collect.collection_source([judge.encode_case(c) for c in cases], nonce, '"""."""')
+    checks = checks_for(assignment)
+    for grade_id in checks:
+        prepared = prepare_cell(grade_id, '"""."""', checks, rng, False, assignment)
         shown = []
         with mock.patch("IPython.display.display", lambda data, raw=False: shown.append(data)), \
                 contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
                 warnings.catch_warnings():
             warnings.simplefilter("ignore")  # as in a kernel: a warning is not an error
-            exec(source, names)
-        outputs = [{"output_type": "display_data", "data": d} for d in shown]
-        passed, _ = judge.judge(check, cases, collect.read_results(outputs, nonce), visible=False)
+            exec(prepared.source, names)
+        passed, _ = judge_cell(prepared, [{"output_type": "display_data", "data": d} for d in shown])
         if not passed:
             lost.add(grade_id)
     return lost
@@ -68,10 +68,10 @@ def first_failure(check, cases, names, explain=True):
 
     Each call's result goes through the wire encoding (a float32 or a list is read as the judge
     reads it); ``Previous`` arguments are copies of the student's earlier results, the
-    reference carrying its own, as in the kernel and :func:`autograder.judge.reference_outputs`.
+    reference carrying its own, as in the kernel and :func:`autograder.pipeline.judge.reference_outputs`.
     Short cases go first: the verdict is the same (every case must pass), and a wrong function
     usually fails a short case before a rollout of hundreds of steps has to run. ``explain=False``
-    says only where values differ (see :func:`autograder.judge.compare`).
+    says only where values differ (see :func:`autograder.pipeline.judge.compare`).
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # as in a kernel: a warning is not an error
@@ -138,7 +138,7 @@ class RegistryReplayTests:
 
 def points_per_function(run, functions):
     """``{function: points}`` of the solution's autograded cells in a grading run."""
-    from autograder.checks.optimizer_rollouts import function_of
+    from autograder.checks import function_of
 
     totals = {}
     for grade_id, (_, points) in run.scores["solution"].items():

@@ -75,6 +75,14 @@ def signed_case(rng, n=8):
     return y * margin, y
 
 
+def multilabel_case(rng, n=6, k=3, scale=3.0):
+    """Logits ``(n, k)`` and labels in {0, 1} for k independent labels; some rows hold several 1s."""
+    z = rng.normal(scale=scale, size=(n, k))
+    y = (rng.uniform(size=(n, k)) < 0.4).astype(float)
+    y[0], y[1] = 1.0, 0.0  # one example with every label, one with none
+    return z, y
+
+
 def multiclass_case(rng, n=5, k=4, scale=2.0):
     """Logits ``(n, k)`` and integer labels ``(n,)`` in [0, k)."""
     return rng.normal(scale=scale, size=(n, k)), rng.integers(0, k, size=n)

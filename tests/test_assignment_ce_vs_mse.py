@@ -1,6 +1,7 @@
 """Assignment ce_vs_mse graded end to end by `nbgrader autograde` with the project's pipeline."""
+from autograder.checks import ce_vs_mse as registry
 from grading_harness import AssignmentGradingTests
-from inprocess_grading import RegistryReplayTests
+from inprocess_grading import RegistryReplayTests, points_per_function
 
 
 class TestCeVsMse(AssignmentGradingTests, RegistryReplayTests):
@@ -11,13 +12,9 @@ class TestCeVsMse(AssignmentGradingTests, RegistryReplayTests):
         assert self.run.manual["solution"] == {"mse_classification_answer": 3.0}
 
     def test_points_per_function(self):
-        per_function = {}
-        for grade_id, (_, points) in self.run.scores["solution"].items():
-            function = grade_id.rsplit("_", 1)[0]
-            per_function[function] = per_function.get(function, 0) + points
-        assert per_function == {"sigmoid": 2, "bce_loss": 3, "bce_grad": 2, "mse_sigmoid_loss": 2,
-                                "mse_sigmoid_grad": 2, "softmax": 3, "cross_entropy_loss": 3,
-                                "cross_entropy_grad": 2}
+        assert points_per_function(self.run, registry.FUNCTIONS) == {
+            "sigmoid": 2, "bce_loss": 3, "bce_grad": 2, "mse_sigmoid_loss": 2, "mse_sigmoid_grad": 2,
+            "softmax": 3, "cross_entropy_loss": 3, "cross_entropy_grad": 2}
 
     def test_hidden_failure_names_the_case_and_the_values(self):
         message = self.run.message("wrong-softmax_unstable", "softmax_hidden")

@@ -92,12 +92,26 @@ def test_chapter_downloads_as_a_notebook_that_runs(built_book, name, tmp_path):
         assert WIDGET_VIEW in mimes, f"{name}: in Jupyter the sliders should be live ipywidgets"
 
 
+def cache_records(output):
+    """``{(record id, notebook hash, when executed)}`` of the build's execution cache."""
+    from jupyter_cache import get_cache
+
+    folders = list((output / "_build" / ".jupyter_cache").glob("lossopt-*"))
+    assert len(folders) == 1, f"expected one execution cache (keyed on lossopt), found {folders}"
+    return {(r.pk, r.hashkey, r.created) for r in get_cache(folders[0]).list_cache_records()}
+
+
 def test_a_rebuild_with_no_change_runs_no_notebook(built_book):
-    """Execution is cached: building the same sources again executes nothing."""
+    """Execution is cached: building the same sources again executes nothing (the cache holds
+    the same executions, none added or redone, and myst-nb reports no execution)."""
     output = built_book.html.parent.parent
+    before = cache_records(output)
+    chapters = chapter_notebooks()
+    assert len(before) >= len(chapters), f"{len(before)} cached executions for {len(chapters)} chapters"
     result = build_book.build(output=output, capture_output=True, text=True)
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]
+    assert cache_records(output) == before, "the rebuild executed notebooks again"
     assert "Executing notebook" not in log
 
 

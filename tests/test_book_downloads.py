@@ -77,7 +77,7 @@ def test_links_in_a_download_lead_into_the_book(built_book, name):
     notebook = nbformat.read(path, as_version=4)
     links = [url for text in markdown_cells(notebook) for url in LINK.findall(text)]
     source = "\n".join(markdown_cells(SOURCES[name]))
-    assert len(links) >= len(re.findall(r"\{(doc|ref|numref|download)\}`", source))
+    assert len(links) >= len(re.findall(r"\{(doc|ref|numref|download|cite)\}`", source))
     broken = []
     for url in links:
         assert not re.match(r"(https?:)?//", url), f"{name}: {url} leaves the book (no base URL is set)"

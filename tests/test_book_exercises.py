@@ -7,7 +7,7 @@ from html import unescape
 import nbformat
 import pytest
 
-from autograder.grade_ids import column_of, graded_parts
+from autograder.vocabulary import column_of, graded_parts
 from conftest import ROOT, toc_files
 
 ASSIGNMENTS = ["losses", "ce_vs_mse", "optimizers", "adam", "backprop_221"]

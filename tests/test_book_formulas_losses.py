@@ -103,6 +103,15 @@ def test_chapter3_bce_matches_reference(chapter3, name, seed):
     np.testing.assert_allclose(chapter3[name](z, y), getattr(ref, name)(z, y), rtol=1e-12)
 
 
+@pytest.mark.parametrize("name", ["bce_loss", "bce_grad"])
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter3_multilabel_bce_matches_reference(chapter3, name, seed):
+    """The chapter's BCE on an (N, K) array of logits: the multi-label cost."""
+    z = logits(seed, (6, 3))
+    y = (np.random.default_rng(seed + 150).uniform(size=(6, 3)) < 0.4).astype(float)
+    np.testing.assert_allclose(chapter3[name](z, y), getattr(ref, name)(z, y), rtol=1e-12)
+
+
 @pytest.mark.parametrize("name", ["cross_entropy_loss", "cross_entropy_grad"])
 @pytest.mark.parametrize("smoothing", [0.0, 0.1, 0.3])
 @pytest.mark.parametrize("seed", RNG_SEEDS)
@@ -136,23 +145,76 @@ def test_chapter3_kl_divergence_matches_reference(chapter3, seed):
                                ref.kl_divergence(p[1], q[1]), rtol=1e-12)
 
 
-@pytest.mark.parametrize("smooth", [0.0, 1.0])
-@pytest.mark.parametrize("seed", RNG_SEEDS)
-def test_chapter3_dice_and_its_gradient_match_reference(chapter3, smooth, seed):
-    rng = np.random.default_rng(seed)
-    p = rng.uniform(size=(8, 8))
-    t = (rng.uniform(size=(8, 8)) < 0.2).astype(float)
-    np.testing.assert_allclose(chapter3["dice_loss"](p, t, smooth=smooth),
-                               ref.dice_loss(p, t, smooth=smooth), rtol=1e-12)
-    np.testing.assert_allclose(chapter3["dice_grad"](p, t, smooth=smooth),
-                               ref.dice_grad(p, t, smooth=smooth), rtol=1e-12, atol=1e-15)
-
-
 def test_chapter3_worked_example_is_minus_log_of_the_true_class(chapter3):
     """The [0.2, 0.7, 0.1] example with true class 1, recomputed by the reference."""
     z = np.log(np.array([[0.2, 0.7, 0.1]]))
     assert chapter3["loss"] == pytest.approx(ref.cross_entropy_loss(z, np.array([1])))
     assert ref.cross_entropy_loss(z, np.array([1])) == pytest.approx(-np.log(0.7))
+
+
+# -- chapter 3, second part: imbalanced classes and segmentation --------------------------------
+
+@pytest.fixture(scope="module")
+def chapter3b():
+    return run_chapter("03_imbalance_segmentation_losses")
+
+
+@pytest.mark.parametrize("smooth", [0.0, 1.0])
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter3_dice_and_its_gradient_match_reference(chapter3b, smooth, seed):
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(size=(8, 8))
+    t = (rng.uniform(size=(8, 8)) < 0.2).astype(float)
+    np.testing.assert_allclose(chapter3b["dice_loss"](p, t, smooth=smooth),
+                               ref.dice_loss(p, t, smooth=smooth), rtol=1e-12)
+    np.testing.assert_allclose(chapter3b["dice_grad"](p, t, smooth=smooth),
+                               ref.dice_grad(p, t, smooth=smooth), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("smooth", [0.0, 1.0])
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter3b_iou_and_its_gradient_match_reference(chapter3b, smooth, seed):
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(size=(8, 8))
+    t = (rng.uniform(size=(8, 8)) < 0.2).astype(float)
+    np.testing.assert_allclose(chapter3b["iou_loss"](p, t, smooth=smooth),
+                               ref.iou_loss(p, t, smooth=smooth), rtol=1e-12)
+    np.testing.assert_allclose(chapter3b["iou_grad"](p, t, smooth=smooth),
+                               ref.iou_grad(p, t, smooth=smooth), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["weighted_bce_loss", "weighted_bce_grad"])
+@pytest.mark.parametrize("pos_weight", [1.0, 19.0, "per label"])
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter3b_weighted_bce_matches_reference(chapter3b, name, pos_weight, seed):
+    rng = np.random.default_rng(seed + 400)
+    z = logits(seed, (5, 3))
+    y = (rng.uniform(size=(5, 3)) < 0.3).astype(float)
+    if pos_weight == "per label":
+        pos_weight = np.array([0.5, 3.0, 12.0])
+    weight = rng.uniform(0.1, 2.0, size=z.shape) if seed % 2 else None
+    np.testing.assert_allclose(chapter3b[name](z, y, pos_weight, weight),
+                               getattr(ref, name)(z, y, pos_weight, weight), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["weighted_cross_entropy_loss", "weighted_cross_entropy_grad"])
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter3b_weighted_cross_entropy_matches_reference(chapter3b, name, seed):
+    z = logits(seed, (9, 4))
+    labels = np.random.default_rng(seed + 500).integers(0, 4, size=9)
+    weights = np.random.default_rng(seed + 600).uniform(0.1, 5.0, size=4)
+    np.testing.assert_allclose(chapter3b[name](z, labels, weights), getattr(ref, name)(z, labels, weights),
+                               rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["focal_loss", "focal_grad"])
+@pytest.mark.parametrize("gamma, alpha", [(0.0, None), (0.5, 0.75), (2.0, None), (2.0, 0.25)])
+@pytest.mark.parametrize("seed", RNG_SEEDS)
+def test_chapter3b_focal_matches_reference(chapter3b, name, gamma, alpha, seed):
+    z = logits(seed, (11,))
+    y = np.random.default_rng(seed + 700).integers(0, 2, size=11).astype(float)
+    np.testing.assert_allclose(chapter3b[name](z, y, gamma, alpha), getattr(ref, name)(z, y, gamma, alpha),
+                               rtol=1e-12, atol=1e-15)
 
 
 # -- chapter 4: why cross-entropy beats MSE ---------------------------------------------------

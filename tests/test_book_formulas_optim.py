@@ -78,6 +78,33 @@ def test_chapter6_nesterov_step_matches_reference(beta):
     assert_same_path(*run_pair(ns["nesterov_step"], ref.nesterov_step, 1, lr=0.05, beta=beta))
 
 
+def test_chapter6_nesterov_lookahead_form_is_the_reference_nesterov_shifted():
+    """Check that Sutskever's look-ahead form, as the chapter writes it, visits the reference's
+    Nesterov iterates as its look-ahead points on a random quadratic."""
+    ns = chapter("06_momentum")
+    grad, start = quadratic_problem(5)
+    w, u = start.copy(), np.zeros_like(start)
+    w_ref, v_ref = start.copy(), np.zeros_like(start)
+    for _ in range(100):
+        w_ref, v_ref = ref.nesterov_step(w_ref, grad(w_ref), v_ref, lr=0.05, beta=0.9)
+        w, u = ns["nesterov_lookahead_step"](w, u, grad, 0.05, 0.9)
+        np.testing.assert_allclose(w + 0.9 * u, w_ref, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(u, -0.05 * v_ref, rtol=1e-10, atol=1e-12)
+
+
+def test_chapter6_rate_map_is_the_spectral_radius_of_the_reference_momentum():
+    """Check the chapter's closed-form rate against iterates of the reference momentum step: along
+    one direction the offset after many steps shrinks by the predicted factor per step."""
+    ns = chapter("06_momentum")
+    for lr, beta, curvature in [(0.05, 0.9, 2.0), (0.02, 0.3, 20.0), (0.1, 0.5, 5.0)]:
+        w, v, norms = np.array([1.0]), np.zeros(1), []
+        for _ in range(400):
+            w, v = ref.momentum_step(w, curvature * w, v, lr=lr, beta=beta)
+            norms.append(np.hypot(w[0], v[0]))
+        measured = (norms[399] / norms[199]) ** (1 / 200)
+        assert measured == pytest.approx(float(ns["momentum_radius"](lr, beta, curvature)), rel=0.02)
+
+
 def test_chapter6_seed_run_recomputed_with_reference():
     """Check that the chapter's end point of the seeds' momentum run is the reference's."""
     ns = chapter("06_momentum")
@@ -97,6 +124,10 @@ def test_chapter6_seed_run_recomputed_with_reference():
     ("adam_step", 2, True, dict(lr=0.01, beta1=0.8, beta2=0.99, eps=1e-8)),
     ("adam_step_uncorrected", 2, True, dict(lr=0.01)),
     ("adamw_step", 2, True, dict(lr=0.01, weight_decay=0.05)),
+    ("adamax_step", 2, True, dict(lr=0.01, beta1=0.8, beta2=0.95)),
+    ("nadam_step", 2, True, dict(lr=0.01)),
+    ("nadam_step", 2, True, dict(lr=0.01, beta1=0.8, beta2=0.99, momentum_decay=0.3)),
+    ("amsgrad_step", 3, True, dict(lr=0.01, beta1=0.8, beta2=0.99)),
 ])
 def test_chapter7_adaptive_steps_match_reference(name, n_states, uses_t, hyper):
     """Check that each adaptive step the chapter teaches follows the reference for 100 steps."""
@@ -109,7 +140,8 @@ def test_chapter7_defaults_are_the_reference_defaults():
     """Check that the chapter's Adam and AdamW defaults equal the reference's."""
     import inspect
     ns = chapter("07_adaptive_methods")
-    for name in ("adam_step", "adamw_step", "adagrad_step", "rmsprop_step"):
+    for name in ("adam_step", "adamw_step", "adagrad_step", "rmsprop_step", "adamax_step",
+                 "nadam_step", "amsgrad_step"):
         book = {k: p.default for k, p in inspect.signature(ns[name]).parameters.items()}
         refs = {k: p.default for k, p in inspect.signature(getattr(ref, name)).parameters.items()}
         assert book == refs, name

@@ -22,9 +22,12 @@ from inprocess_grading import first_failure, lost_grade_ids, namespace
 
 ASSIGNMENTS = ("losses", "ce_vs_mse", "optimizers", "adam", "backprop_221")
 SEEDS = range(1000)
-# A rollout is hundreds of chained calls, and a valid submission runs all of them on every
-# draw (a wrong one stops at its first wrong call): valid submissions replay these checks on
-# fewer draws, which only change the magnitudes a rollout meets.
+# A valid submission runs every call of every case on every draw (a wrong one stops at its first
+# wrong call), so valid submissions replay fewer draws: what they test is that honest rounding
+# stays inside the tolerances, which the extreme inputs built into every draw already reach
+# (logits near +-1000, zero probabilities, gradients near eps); more draws only vary magnitudes
+# between those. A rollout is hundreds of chained calls: fewer draws still.
+VALID_SEEDS = range(250)
 ROLLOUT_CALLS = 100
 VALID_ROLLOUT_SEEDS = range(100)
 
@@ -95,7 +98,7 @@ def test_every_wrong_variant_fails_its_checks_on_every_draw(assignment):
 def test_solution_and_valid_alternatives_pass_every_draw(assignment):
     failures = []
     for grade_id, check in checks_for(assignment).items():
-        seeds = seeds_for(check)
+        seeds = seeds_for(check)[:len(VALID_SEEDS)]
         calls = sum(len(c.calls) for c in check.cases(np.random.default_rng(0)))
         if calls > ROLLOUT_CALLS and len(seeds) > 1:
             seeds = VALID_ROLLOUT_SEEDS

@@ -13,11 +13,12 @@ import time
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.cli import gradebook as gb
-from autograder.cli.course import Course, prepare_nbgrader
-from autograder.cli import lms_export, lms_records
-from autograder.cli.export import column_of, read_table, write_csv
-from autograder.cli.report import write_report
+from autograder.batch.run import GradingOptions
+from autograder.course import gradebook as gb
+from autograder.course import lms_export, lms_records
+from autograder.course.folder import Course, CourseError, prepare_nbgrader
+from autograder.course.export import column_of, read_table, write_csv
+from autograder.course.report import write_report
 
 ASSIGNMENT = "toy"
 SOLUTION = {
@@ -222,6 +223,10 @@ def test_lms_imports_and_late_marks_from_the_gradebook(course, tmp_path):
 
     with pytest.raises(ValueError, match="a Canvas assignment id is a number"):
         lms_export.canvas_column(ASSIGNMENT, "adam")
+    # the run's options refuse it before anything is collected or graded
+    with pytest.raises(CourseError, match="--canvas-assignment-id 'adam'"):
+        GradingOptions(jobs=1, canvas_assignment_id="adam")
+    assert GradingOptions(jobs=1, canvas_assignment_id="98765").canvas_assignment_id == "98765"
 
 
 def test_report_charts_are_escaped_inline_svg_without_matplotlib():
@@ -230,8 +235,8 @@ def test_report_charts_are_escaped_inline_svg_without_matplotlib():
     import sys
     import xml.etree.ElementTree as ET
 
-    from autograder.cli.export import GradedCell, GradeTable, StudentGrades
-    from autograder.cli.report import render
+    from autograder.course.export import GradedCell, GradeTable, StudentGrades
+    from autograder.course.report import render
 
     def student(name, first, second):
         return StudentGrades(name, True, {"weird_check": first, "ok_check": second})
@@ -256,8 +261,8 @@ def test_report_charts_are_escaped_inline_svg_without_matplotlib():
     assert texts.index("a<&>b") < texts.index("0%") < texts.index("ok") < texts.index("50%")
     assert "% of students with full marks" in texts
 
-    probe = ("import sys; from autograder.cli.export import GradedCell, GradeTable, StudentGrades; "
-             "from autograder.cli.report import render; "
+    probe = ("import sys; from autograder.course.export import GradedCell, GradeTable, StudentGrades; "
+             "from autograder.course.report import render; "
              "render(GradeTable('a', [GradedCell('f_1', 'f', 1.0)], [StudentGrades('s', True, {'f_1': 1.0})]), "
              "{}, ''); "
              "print('matplotlib' in sys.modules)")
@@ -271,7 +276,7 @@ def test_migration_head_is_alembics_answer_without_importing_alembic(tmp_path):
     import nbgrader.api
     from alembic.script import ScriptDirectory
 
-    from autograder.cli.course import migration_head
+    from autograder.course.folder import migration_head
 
     scripts = os.path.join(os.path.dirname(nbgrader.api.__file__), "alembic")
     assert migration_head(os.path.join(scripts, "versions")) == ScriptDirectory(scripts).get_current_head()

@@ -1,4 +1,4 @@
-"""Collecting an LMS download into nbgrader's submitted/ layout (autograder.cli.lms)."""
+"""Collecting an LMS download into nbgrader's submitted/ layout (autograder.course.lms)."""
 import os
 import shutil
 import stat
@@ -7,8 +7,8 @@ import zipfile
 import pytest
 
 from autograder.cli import main
-from autograder.cli.course import Course, CourseError
-from autograder.cli.lms import collect
+from autograder.course.folder import Course, CourseError
+from autograder.course.lms import collect
 from grading_harness import REPO
 
 ASSIGNMENT = "ce_vs_mse"

@@ -3,7 +3,8 @@ import shutil
 
 import nbformat
 
-from autograder.cli import main, release
+from autograder.cli import main
+from autograder.course import release
 from grading_harness import REPO
 
 ASSIGNMENT = "ce_vs_mse"

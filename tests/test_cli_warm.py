@@ -1,4 +1,4 @@
-"""The grading worker's warm paths (``autograder.cli.warm``) change cost, never results: the
+"""The grading worker's warm paths (``autograder.batch.warm``) change cost, never results: the
 feedback page is the same document the course's configured exporter (``FeedbackPage``, nbconvert's
 HTML exporter with a Content-Security-Policy) makes, and bad cell metadata is
 refused with the same error as by nbgrader's own check."""
@@ -11,8 +11,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from traitlets.config import Config
 
 import nbgrader
-from autograder.cli import warm
-from autograder.feedback_page import FeedbackPage
+from autograder.batch import warm
+from autograder.pipeline.feedback_page import FeedbackPage
 
 NBGRADER_TEMPLATES = os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates")
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -140,7 +140,7 @@ def test_metadata_validation_accepts_good_and_refuses_bad_cells_as_nbgrader_does
 def engines(monkeypatch):
     import nbgrader.api
 
-    from autograder.cli.course import prepare_nbgrader
+    from autograder.course.folder import prepare_nbgrader
 
     prepare_nbgrader()  # new gradebooks stamped in-process, as in the command
     monkeypatch.setattr(nbgrader.api, "create_engine", nbgrader.api.create_engine)  # restored after

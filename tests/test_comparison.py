@@ -1,6 +1,6 @@
 """The one comparison routine (``lossopt.checking.compare``) and the proof that the two sides using
 it agree: a visible test in the student's kernel (``expect_close``) and the grader
-(``autograder.judge`` on results collected by ``autograder.collect``) accept and refuse the same
+(``autograder.pipeline.judge`` on results collected by ``autograder.pipeline.collect``) accept and refuse the same
 returned values, with the same message."""
 import contextlib
 import io
@@ -10,7 +10,7 @@ from unittest import mock
 import numpy as np
 import pytest
 
-from autograder import collect, judge
+from autograder.pipeline import collect, judge
 from autograder.checks import Call, Case, Check
 from lossopt import checking
 

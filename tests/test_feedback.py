@@ -3,7 +3,7 @@ hidden tests or solutions.
 
 One real `nbgrader autograde` + `nbgrader generate_feedback` of ce_vs_mse (a student who
 submitted the release as shipped, and one whose sigmoid is wrong), rendered once by nbgrader as
-configured and once with :class:`autograder.feedback.FeedbackForStudents` added.
+configured and once with :class:`autograder.pipeline.feedback.FeedbackForStudents` added.
 """
 import re
 import shutil
@@ -17,13 +17,13 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from grading_harness import grade, nbgrader, read_notebook, release, replace_functions, solved_release  # noqa: E402
 
-from autograder.feedback import (FeedbackForStudents, score_table,  # noqa: E402
+from autograder.pipeline.feedback import (FeedbackForStudents, score_table,  # noqa: E402
                                  strip_hidden_tests)
 
 ASSIGNMENT = "ce_vs_mse"
 WRONG_SIGMOID = "def sigmoid(z):\n    return 0.5 + 0.0 * z\n"
-OURS = ["autograder.sanitize.CleanStudentContent", "nbgrader.preprocessors.GetGrades",
-        "autograder.feedback.FeedbackForStudents",
+OURS = ["autograder.pipeline.sanitize.CleanStudentContent", "nbgrader.preprocessors.GetGrades",
+        "autograder.pipeline.feedback.FeedbackForStudents",
         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
 NBGRADER_DEFAULT = ["nbgrader.preprocessors.GetGrades", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
 
@@ -103,7 +103,7 @@ def test_feedback_starts_with_the_score_per_function(feedback):
 
 
 def test_plain_generate_feedback_pages_carry_the_content_security_policy(feedback):
-    from autograder.feedback_page import CONTENT_SECURITY_POLICY
+    from autograder.pipeline.feedback_page import CONTENT_SECURITY_POLICY
 
     head = feedback["ours", "partial"].split("<title>")[0]
     assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in head

@@ -1,5 +1,5 @@
-"""Feedback pages typeset math as MathML and run no script (``autograder.math_markup``,
-``autograder.feedback_page``): what a student reads offline is the formula, not its TeX."""
+"""Feedback pages typeset math as MathML and run no script (``autograder.pipeline.math_markup``,
+``autograder.pipeline.feedback_page``): what a student reads offline is the formula, not its TeX."""
 import os
 import sys
 from pathlib import Path
@@ -10,9 +10,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import student_markup  # noqa: E402
 
-from autograder.feedback_page import FeedbackPage  # noqa: E402
-from autograder.math_markup import math_in_html, tex_to_mathml  # noqa: E402
-from autograder.sanitize import clean_notebook  # noqa: E402
+from autograder.pipeline.feedback_page import FeedbackPage  # noqa: E402
+from autograder.pipeline.math_markup import math_in_html, tex_to_mathml  # noqa: E402
+from autograder.pipeline.sanitize import clean_notebook  # noqa: E402
 
 
 def test_tex_becomes_mathml_and_nothing_that_runs():

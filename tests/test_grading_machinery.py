@@ -13,9 +13,9 @@ import pytest
 from traitlets.config import Config
 
 import autograder.reference as reference
-from autograder import collect, judge
+from autograder.pipeline import collect, judge
 from autograder.checks import Call, Case, Check, KernelCode, Previous, cases_from, checks_for
-from autograder.preprocessors import HIDDEN_SOURCE, JudgeChecks, PrepareChecks
+from autograder.pipeline.preprocessors import HIDDEN_SOURCE, JudgeChecks, PrepareChecks
 from grading_harness import REPO
 from lossopt.checking import same_data
 
@@ -242,7 +242,7 @@ def test_cases_are_drawn_afresh_unless_a_seed_is_given():
 
 def test_config_runs_prepare_sandboxed_execute_judge_and_cleans_last():
     from autograder.sandbox import SandboxedExecute
-    from autograder.sanitize import CleanStudentContent
+    from autograder.pipeline.sanitize import CleanStudentContent
 
     config = Config()
     namespace = {"get_config": lambda: config, "__file__": str(REPO / "nbgrader_config.py")}
@@ -290,3 +290,59 @@ def test_expect_close_reports_shape_and_mutation():
     got = expect_close(lambda y_pred, y_true: 2 * (y_pred - y_true) / 2, np.array([1.0, 3.0]),
                        np.zeros(2), expected=np.array([1.0, 3.0]))
     assert np.array_equal(got, [1.0, 3.0])
+
+
+# ------------------------------------------------------------------------- the notebook's vocabulary
+
+def test_a_check_name_of_several_words_still_names_its_function():
+    from autograder.checks import visible_checks
+    from autograder.vocabulary import column_of
+
+    y_pred, y_true = np.array([1.0, 2.0]), np.array([0.0, 2.0])
+    checks = visible_checks({"mse_loss_zero_where_equal": [((y_pred, y_true), {})]},
+                            ("mse_loss", "mse_grad"))
+    (case,) = checks["mse_loss_zero_where_equal"].cases(np.random.default_rng(0))
+    assert [call.function for call in case.calls] == ["mse_loss"]
+    # the longest name wins, and a written answer is a column of its own
+    functions = ["adam_step", "adam_step_uncorrected"]
+    assert column_of("adam_step_uncorrected_first_step", functions) == "adam_step_uncorrected"
+    assert column_of("first_step_answer", functions) == "first_step_answer"
+    with pytest.raises(ValueError, match="names none of the functions"):
+        visible_checks({"huber_loss_values": []}, ("mse_loss",))
+
+
+def test_a_course_that_sets_its_own_delimiters_is_obeyed(monkeypatch, tmp_path):
+    """Markers come from nbgrader's ClearSolutions/ClearHiddenTests settings, not from a copy."""
+    from autograder.course.release import find_leaks
+    from autograder.pipeline.feedback import strip_hidden_tests
+    from autograder.vocabulary import markers
+
+    config = Config()
+    config.ClearHiddenTests.begin_test_delimeter = "BEGIN SECRET CHECKS"
+    config.ClearHiddenTests.end_test_delimeter = "END SECRET CHECKS"
+    config.ClearSolutions.begin_solution_delimeter = "BEGIN ANSWER"
+    config.ClearSolutions.end_solution_delimeter = "END ANSWER"
+    own = markers(config)
+    source = ('"""Check that softmax works (hidden test)."""\n# BEGIN SECRET CHECKS\n'
+              "assert softmax_secret_input_check()\n# END SECRET CHECKS\n")
+
+    def prepared_and_judged(preprocessor_config):
+        nb = _notebook((source, "softmax_hidden", 1))
+        resources = {"nbgrader": {"assignment": "ce_vs_mse", "notebook": "ce_vs_mse"}}
+        nb, resources = PrepareChecks(seed=1, config=preprocessor_config).preprocess(nb, resources)
+        outputs = run_in_fake_kernel(nb.cells[0].source, {"softmax": reference.softmax}, monkeypatch)
+        nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data=o["data"]) for o in outputs]
+        return JudgeChecks(config=preprocessor_config).preprocess(nb, resources)[0].cells[0]
+
+    assert prepared_and_judged(config).source.endswith(HIDDEN_SOURCE)
+    assert "softmax_secret_input_check" in prepared_and_judged(Config()).source  # not hidden there
+    assert "softmax_secret_input_check" not in strip_hidden_tests(source, own)
+    assert strip_hidden_tests(source, markers()) == source
+
+    solution = nbformat.v4.new_code_cell("def f(x):\n    # BEGIN ANSWER\n    return x * 2 + 41\n    # END ANSWER\n")
+    leaked = nbformat.v4.new_code_cell("def f(x):\n    return x * 2 + 41\n")
+    for name, cell in (("source.ipynb", solution), ("released.ipynb", leaked)):
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / name)
+    leaks = find_leaks(tmp_path / "source.ipynb", tmp_path / "released.ipynb", own)
+    assert [leak.what for leak in leaks] == ["solution or hidden-test line 'return x * 2 + 41'"]
+    assert find_leaks(tmp_path / "source.ipynb", tmp_path / "released.ipynb") == []

@@ -31,7 +31,7 @@ import edits  # noqa: E402  (tests/hostile/edits.py)
 from grading_harness import (REPO, insert_code_cell, make_course, nbgrader,  # noqa: E402
                              replace_functions, solved_release)
 
-from autograder.submissions import normalize_submitted  # noqa: E402
+from autograder.pipeline.intake import normalize_submitted  # noqa: E402
 
 ASSIGNMENT = "ce_vs_mse"
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -159,8 +159,8 @@ def corpus():
         (folder / f"{ASSIGNMENT}.ipynb").write_bytes(data)
 
     # archive cases, through the course's LMS collector
-    from autograder.cli.course import Course
-    from autograder.cli.lms import collect
+    from autograder.course.folder import Course
+    from autograder.course.lms import collect
 
     archive = root / "lms-download.zip"
     archive.write_bytes(lms_zip([
@@ -336,7 +336,7 @@ def _graded_order(notebook):
     b'{"nbformat": 4, "nbformat_minor": 5, "cells": [{"cell_type": "code"}], "metadata": 3}',
     (HOSTILE / "malformed_json.ipynb").read_bytes()])
 def test_an_unreadable_file_becomes_the_release_with_a_note(data):
-    from autograder.submissions import read_submission
+    from autograder.pipeline.intake import read_submission
     from grading_harness import release
 
     shipped = release(ASSIGNMENT)
@@ -349,7 +349,7 @@ def test_an_unreadable_file_becomes_the_release_with_a_note(data):
 
 
 def test_graded_cells_are_put_back_in_the_release_order():
-    from autograder.submissions import read_submission
+    from autograder.pipeline.intake import read_submission
     from grading_harness import release
 
     shipped, solution = release(ASSIGNMENT), solved_release(ASSIGNMENT)
@@ -369,7 +369,7 @@ def test_graded_cells_are_put_back_in_the_release_order():
 
 
 def test_a_clean_submission_is_left_as_it_is():
-    from autograder.submissions import read_submission
+    from autograder.pipeline.intake import read_submission
     from grading_harness import release
 
     solution = solved_release(ASSIGNMENT)
@@ -381,7 +381,7 @@ def test_a_clean_submission_is_left_as_it_is():
 def test_normalizing_a_normalized_file_changes_nothing(tmp_path):
     """Intake runs twice (the course command, then nbgrader's pre-convert hook): the second pass
     must leave the file byte for byte, or re-runs would see every submission as changed."""
-    from autograder.submissions import normalize_submission
+    from autograder.pipeline.intake import normalize_submission
     from grading_harness import REPO
 
     release_path = REPO / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"

@@ -2,6 +2,7 @@
 import base64
 import io
 import json
+import os
 import re
 import zlib
 
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lossopt import interactive
+from lossopt import interactive, live
 from lossopt.interactive import InteractiveFigure, Slider, figure_mode, interactive_figure
 
 
@@ -123,12 +124,34 @@ def test_failing_draw_names_the_slider_values():
 def test_live_widget_redraws_the_same_figure_when_a_slider_moves():
     figure = InteractiveFigure(draw_line, Slider("slope", -2.0, 2.0, 0.5, value=1.0), figsize=(3, 2))
     box = figure.widget()
-    before, fig_before = box.image.value, figure._figure
+    before, fig_before = box.shown_image().value, figure._figure
     box.controls[0].value = -1.5
-    assert box.image.value != before
+    assert box.shown_image().value != before
+    assert box.shown_image().value == figure.render(slope=-1.5)
     assert figure._figure is fig_before, "a slider move must not create a new figure"
-    assert Image.open(io.BytesIO(box.image.value)).size == (3 * interactive.LIVE_DPI, 2 * interactive.LIVE_DPI)
-    assert box.controls[0].description == "slope" and box.controls[0].step == 0.5
+    assert Image.open(io.BytesIO(box.shown_image().value)).size == (3 * interactive.LIVE_DPI, 2 * interactive.LIVE_DPI)
+    control = box.controls[0]
+    assert control.description == "slope" and control.options[control.index] == ("-1.5", -1.5)
+    assert [label for label, _ in control.options] == ["-2.0", "-1.5", "-1.0", "-0.5", "0.0", "0.5", "1.0", "1.5", "2.0"]
+
+
+def test_the_browser_picks_the_frame_each_slider_level_linked_to_its_stack():
+    """Each slider is linked in the browser (jslink) to the Stack of its level, so a move shows
+    its frame without the kernel; every grid point has its own image, the start one drawn."""
+    import ipywidgets as widgets
+
+    figure = InteractiveFigure(draw_line, Slider("slope", 0, 2, 1, value=2), Slider("offset", 0, 1, 1, value=1),
+                               figsize=(2, 2), dpi=40)
+    box = figure.widget()
+    outer = box.children[-1]
+    assert isinstance(outer, widgets.Stack) and len(outer.children) == 3
+    assert all(isinstance(inner, widgets.Stack) and len(inner.children) == 2 for inner in outer.children)
+    links = {(link.source[0], link.source[1], link.target[1]) for link in box.links}
+    assert (box.controls[0], "index", "selected_index") in links
+    assert sum(1 for link in box.links if link.source[0] is box.controls[1]) == 3
+    assert len(box.frames.images) == 6
+    drawn = {key for key, image in box.frames.images.items() if image.value != live.BLANK_PNG}
+    assert drawn == {(2, 1)} and outer.selected_index == 2  # the start values: slope=2, offset=1
 
 
 def test_static_html_draws_its_frames_into_one_svg_at_the_column_width():
@@ -152,12 +175,17 @@ def recording_line_figure():
                              figsize=(2, 2), dpi=40), drawn
 
 
-def test_time_updates_moves_every_slider_and_times_each_move():
+def test_without_the_cache_every_slider_move_draws_its_state_and_shows_it():
     figure, seen = recording_line_figure()
-    seconds = interactive.time_updates(figure, repeats=4)
-    assert len(seconds) == 4 and all(s > 0 for s in seconds)
-    # start state, then slope 0->1, offset 0->1, slope 1->2, offset 1->0 (wraps)
+    box = figure.widget(cache=False)
+    slope, offset = box.controls
+    shown = [box.shown_image().value]
+    for control, value in ((slope, 1), (offset, 1), (slope, 2), (offset, 0)):
+        control.value = value
+        shown.append(box.shown_image().value)
+    # the start state, then each move's state, drawn at once
     assert seen == [(0, 0), (1, 0), (1, 1), (2, 1), (2, 0)]
+    assert len(set(shown)) == 5  # five states, five different pictures
 
 
 # -- static mode --------------------------------------------------------------------------------
@@ -277,45 +305,44 @@ def test_interactive_figure_displays_the_mode_output_once(monkeypatch, mode, mim
 
 # -- live frame cache -----------------------------------------------------------------------------
 
-def test_the_live_cache_fills_the_whole_grid_and_serves_the_same_images():
+def test_frames_drawn_ahead_fill_the_whole_grid_in_another_process():
     figure, drawn = recording_line_figure()
     box = figure.widget(prefetch=True)
     assert box.frames.wait(timeout=60)
-    assert sorted(set(drawn)) == [(a, b) for a in (0, 1, 2) for b in (0, 1)]
-    assert len(drawn) == 6  # each grid point drawn once, the start state included
-    for slope in (0, 1, 2):
-        for offset in (0, 1):
-            assert box.frames.get({"slope": slope, "offset": offset}) == figure.render(slope=slope, offset=offset)
+    assert drawn == [(0, 0)], "the kernel draws only the start state; the rest is drawn elsewhere"
+    assert set(box.frames.frames) == {(a, b) for a in range(3) for b in range(2)}
+    for (a, b), image in box.frames.images.items():
+        assert image.value == box.frames.frames[(a, b)] == figure.render(slope=a, offset=b)
     before = len(drawn)
     box.controls[0].value, box.controls[1].value = 2, 1  # moves after the fill draw nothing
-    assert len(drawn) == before and box.image.value == figure.render(slope=2, offset=1)
+    assert len(drawn) == before and box.shown_image().value == figure.render(slope=2, offset=1)
 
 
-def test_a_slider_move_is_drawn_before_the_background_fill_goes_on():
-    import threading
+def test_a_move_is_drawn_at_once_and_drawing_ahead_goes_on_around_it():
+    import multiprocessing
 
-    release = threading.Event()
-    order = []
+    from lossopt import live
+
+    release = multiprocessing.get_context("fork").Event()
+    parent = os.getpid()
 
     def draw(fig, k):
-        if k == 1:
-            release.wait(10)  # the background thread holds the figure on its first frame
-        order.append(k)
+        if k == 1 and os.getpid() != parent:
+            release.wait(10)  # the drawing process is held on its first frame
         draw_line(fig, k, 0)
 
     figure = InteractiveFigure(draw, Slider("k", 0, 9, 1), figsize=(2, 2), dpi=40)
-    box = figure.widget(prefetch=True)  # draws k=0, then the fill starts on k=1 and blocks
-    threading.Timer(0.3, release.set).start()
-    box.controls[0].value = 9  # the far end: wanted now, drawn right after k=1
+    box = figure.widget(prefetch=True)  # the kernel draws k=0; the process starts on k=1
+    arrived = []
+    store = box.frames._store
+    box.frames._store = lambda key, png: (arrived.append(key[0]), store(key, png))
+    box.controls[0].value = 9  # the far end: the kernel draws it now, not after the process
+    assert (9,) in box.frames.frames and box.shown_image().value != live.BLANK_PNG
+    release.set()
     assert box.frames.wait(timeout=60)
-    assert order[:3] == [0, 1, 9], order
-    assert sorted(order) == list(range(10))
-
-
-def test_time_updates_warm_measures_look_ups_after_the_fill():
-    figure = InteractiveFigure(draw_line, Slider("slope", 0, 2, 1), Slider("offset", 0, 1, 1), figsize=(2, 2), dpi=40)
-    seconds = interactive.time_updates(figure, repeats=6, warm=True)
-    assert len(seconds) == 6 and all(s >= 0 for s in seconds)
+    assert arrived[0] == 9 and arrived[1] == 1, arrived
+    assert arrived[2:] == [8, 7, 6, 5, 4, 3, 2], f"not drawn nearest the latest position first: {arrived}"
+    assert len(box.frames.frames) == 10
 
 
 def test_outside_a_kernel_nothing_is_drawn_in_the_background():

@@ -1,19 +1,14 @@
-"""A downloaded chapter in a real JupyterLab 4: it runs, no MyST shows, answers fold, sliders move.
+"""A downloaded chapter in a real JupyterLab 4 and Notebook 7: it runs, no MyST shows, answers fold,
+sliders move.
 
 The test starts JupyterLab itself, on 127.0.0.1 with a token, serving a temporary folder that
 holds only the downloaded notebook, and drives it in Debian's chromium (tools/browser.py).
 ``LOSSOPT_SCREENSHOTS=DIR`` keeps the screenshots it takes in DIR.
 """
-import json
 import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -30,67 +25,20 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 CHAPTER = "book/06_momentum"
 # MyST that would show as raw text in a rendered cell
 RAW_MYST = re.compile(r"\{(glue(:\w+)?|doc|ref|numref|download|cite|math|eq)\}|:class:|```\{|:::\{|\{admonition\}")
-# JupyterLab 4 renders only the cells in view by default; the test reads every cell
-SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-        {"fetchNews": "false", "checkForUpdates": False},
-}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def jupyterlab(built_book, tmp_path):
-    """(base URL, token, notebook name, how many Markdown blocks it renders) of a JupyterLab serving only the downloaded chapter."""
+    """(base URL, token, notebook name, how many Markdown blocks it renders) of a JupyterLab
+    (Notebook 7 included) serving only the downloaded chapter."""
     home = tmp_path / "reader"
     home.mkdir()
     notebook = Path(CHAPTER).with_suffix(".ipynb").name
     shutil.copy(built_book.html / "_sources" / f"{CHAPTER}.ipynb", home / notebook)
-    settings = tmp_path / "settings"
-    for name, values in SETTINGS.items():
-        path = settings / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
-    token, port = secrets.token_hex(16), free_port()
-    environment = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings),
-                   "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
-                   "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-                   "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
-    environment.pop("LOSSOPT_FIGURES", None)  # a reader's kernel: live sliders
-    log = open(tmp_path / "jupyterlab.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={home}",
-         # containers and CI often run the tests as root, which JupyterLab refuses by default
-         *(["--allow-root"] if os.geteuid() == 0 else [])],
-        cwd=home, env=environment, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("JupyterLab did not start:\n" + (tmp_path / "jupyterlab.log").read_text())
-                time.sleep(0.5)
+    with browser.reader_jupyterlab(home, tmp_path, sys.executable) as (base, token):
         cells = nbformat.read(home / notebook, as_version=4).cells
         expected_markdown = sum(cell.cell_type == "markdown" or "Markdown(" in cell.source for cell in cells)
         yield base, token, notebook, expected_markdown
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def screenshot(page, tmp_path, name):
@@ -99,29 +47,22 @@ def screenshot(page, tmp_path, name):
     page.screenshot(path=str(folder / f"jupyterlab-{name}.png"))
 
 
-def test_a_downloaded_chapter_runs_cleanly_in_jupyterlab(jupyterlab, tmp_path):
+# where each front end opens a notebook
+FRONT_ENDS = {"jupyterlab": "lab/tree", "notebook7": "notebooks"}
+
+
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_a_downloaded_chapter_runs_cleanly(jupyterlab, tmp_path, front_end):
     base, token, notebook, expected_markdown = jupyterlab
     with playwright_api.sync_playwright() as playwright:
         chromium = browser.launch(playwright)
         page = chromium.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{base}/lab/tree/{notebook}?token={token}")
+        page.goto(f"{base}/{FRONT_ENDS[front_end]}/{notebook}?token={token}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-        kernel_idle = ("() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
-                       ".some(e => /\\| Idle$/.test(e.textContent.trim()))")
-        page.wait_for_function(kernel_idle, timeout=120_000)
-        screenshot(page, tmp_path, "opened")
+        browser.wait_until(lambda: browser.kernels_idle(base, token), 120, "the kernel to start")
+        screenshot(page, tmp_path, f"{front_end}-opened")
 
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        # every shown prompt numbered (cells with collapsed source show none), none waiting ([*]),
-        # and the kernel idle again: the collapsed cells at the end have run too
-        page.wait_for_function(
-            """() => {
-                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-                    .map(p => p.textContent.trim()).filter(t => t);
-                return prompts.length > 5 && prompts.every(t => /^\\[\\d+\\]:$/.test(t));
-            }""", timeout=600_000)
-        page.wait_for_function(kernel_idle, timeout=600_000)
+        browser.run_all_cells(page, base, token)
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         tracebacks = [text for text in errors.all_inner_texts() if "Traceback" in text or "Error" in text]
         assert tracebacks == []
@@ -144,18 +85,23 @@ def test_a_downloaded_chapter_runs_cleanly_in_jupyterlab(jupyterlab, tmp_path):
         first.locator("summary").click()
         assert first.evaluate("d => d.open") and first.locator("strong", has_text="Why.").is_visible()
         first.scroll_into_view_if_needed()
-        screenshot(page, tmp_path, "answer-open")
+        screenshot(page, tmp_path, f"{front_end}-answer-open")
 
-        slider = page.locator(".widget-slider").first
-        slider.scroll_into_view_if_needed()
-        figure = page.locator(".jp-OutputArea-output .widget-image").first
-        before = figure.get_attribute("src")
-        screenshot(page, tmp_path, "slider-before")
-        handle = slider.locator(".noUi-handle")
+        # the figure's output: its sliders and the image of the frame they select (one image
+        # per grid point, the browser shows the selected one)
+        output = page.locator(".jp-OutputArea-output:has(.widget-slider):has(.widget-image)").first
+        output.scroll_into_view_if_needed()
+        before = output.locator(".widget-image").first.get_attribute("src")
+        screenshot(page, tmp_path, f"{front_end}-slider-before")
+        handle = output.locator(".noUi-handle").first
         handle.focus()
         for _ in range(3):
             handle.press("ArrowLeft")
-        page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
-                               arg=[figure.element_handle(), before], timeout=60_000)
-        screenshot(page, tmp_path, "slider-after")
+        # a new frame, decoded and drawn (a 1x1 image is one the kernel has not drawn yet)
+        page.wait_for_function(
+            """([output, old]) => {
+                const image = output.querySelector('.widget-image');
+                return image && image.getAttribute('src') !== old && image.complete && image.naturalWidth > 1;
+            }""", arg=[output.element_handle(), before], timeout=60_000)
+        screenshot(page, tmp_path, f"{front_end}-slider-after")
         chromium.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.cli.course import driver_url
+from autograder.course.folder import driver_url
 from submission_mix import submission_mix, write_submitted
 from test_cli_grade import ASSIGNMENT, autograded_points, new_course
 

@@ -84,6 +84,30 @@ BAD_INPUT = [
     ("dice all zero, smooth 0", lambda: ref.dice_loss(np.zeros(3), np.zeros(3), smooth=0.0), "smooth"),
     ("dice empty", lambda: ref.dice_loss(EMPTY, EMPTY), "p"),
     ("dice_grad inf", lambda: ref.dice_grad(INF3, V3), "p"),
+    ("iou shape", lambda: ref.iou_loss(V3, V4), "t"),
+    ("iou p above 1", lambda: ref.iou_loss([0.5, 1.5], [0.0, 1.0]), "p"),
+    ("iou t negative", lambda: ref.iou_grad([0.5, 0.5], [-1.0, 1.0]), "t"),
+    ("iou smooth negative", lambda: ref.iou_grad(V3, V3, smooth=-1.0), "smooth"),
+    ("iou all zero, smooth 0", lambda: ref.iou_loss(np.zeros(3), np.zeros(3), smooth=0.0), "smooth"),
+    ("iou empty", lambda: ref.iou_loss(EMPTY, EMPTY), "p"),
+    ("weighted_bce label 2", lambda: ref.weighted_bce_loss(V3, [0, 1, 2], 2.0), "y"),
+    ("weighted_bce pos_weight negative", lambda: ref.weighted_bce_loss(V3, [0, 1, 0], -1.0), "pos_weight"),
+    ("weighted_bce pos_weight per label, wrong length",
+     lambda: ref.weighted_bce_grad(np.zeros((2, 3)), np.zeros((2, 3)), [1.0, 2.0]), "pos_weight"),
+    ("weighted_bce pos_weight nan", lambda: ref.weighted_bce_grad(V3, [0, 1, 0], float("nan")), "pos_weight"),
+    ("weighted_bce weight shape", lambda: ref.weighted_bce_loss(V3, [0, 1, 0], 1.0, V4), "weight"),
+    ("weighted_bce weight negative", lambda: ref.weighted_bce_grad(V3, [0, 1, 0], 1.0, [1.0, -1.0, 1.0]), "weight"),
+    ("weighted_ce class_weights length", lambda: ref.weighted_cross_entropy_loss(Z23, [0, 1], [1.0, 2.0]),
+     "class_weights"),
+    ("weighted_ce class_weights negative",
+     lambda: ref.weighted_cross_entropy_grad(Z23, [0, 1], [1.0, -2.0, 1.0]), "class_weights"),
+    ("weighted_ce all weight zero", lambda: ref.weighted_cross_entropy_loss(Z23, [0, 0], [0.0, 1.0, 1.0]),
+     "class_weights"),
+    ("weighted_ce label == K", lambda: ref.weighted_cross_entropy_loss(Z23, [0, 3], [1.0, 1.0, 1.0]), "labels"),
+    ("focal gamma negative", lambda: ref.focal_loss(V3, [0, 1, 0], gamma=-1.0), "gamma"),
+    ("focal alpha > 1", lambda: ref.focal_grad(V3, [0, 1, 0], alpha=1.5), "alpha"),
+    ("focal soft label", lambda: ref.focal_loss(V3, [0, 0.5, 1]), "y"),
+    ("focal nan logit", lambda: ref.focal_grad(NAN3, [0, 1, 0]), "z"),
     # optimizers
     ("sgd shape", lambda: ref.sgd_step(W, np.ones(3), 0.1), "g"),
     ("sgd nan gradient", lambda: ref.sgd_step(V3, NAN3, 0.1), "g"),
@@ -110,6 +134,16 @@ BAD_INPUT = [
     ("adamw t negative", lambda: ref.adamw_step(V3, V3, V3, V3, -2), "t"),
     ("adamw beta2 1", lambda: ref.adamw_step(V3, V3, V3, V3, 1, beta2=1.0), "beta2"),
     ("adamw weight decay negative", lambda: ref.adamw_step(V3, V3, V3, V3, 1, weight_decay=-0.1), "weight_decay"),
+    ("adamax u shape", lambda: ref.adamax_step(V3, V3, V3, V4, 1), "u"),
+    ("adamax t 0", lambda: ref.adamax_step(V3, V3, V3, V3, 0), "t"),
+    ("adamax eps 0", lambda: ref.adamax_step(V3, V3, V3, V3, 1, eps=0.0), "eps"),
+    ("nadam momentum decay negative", lambda: ref.nadam_step(V3, V3, V3, V3, 1, momentum_decay=-1e-3),
+     "momentum_decay"),
+    ("nadam beta1 1", lambda: ref.nadam_step(V3, V3, V3, V3, 1, beta1=1.0), "beta1"),
+    ("nadam t fractional", lambda: ref.nadam_step(V3, V3, V3, V3, 2.5), "t"),
+    ("amsgrad v_max shape", lambda: ref.amsgrad_step(V3, V3, V3, V3, V4, 1), "v_max"),
+    ("amsgrad v_max nan", lambda: ref.amsgrad_step(V3, V3, V3, V3, NAN3, 1), "v_max"),
+    ("amsgrad beta2 1", lambda: ref.amsgrad_step(V3, V3, V3, V3, V3, 1, beta2=1.0), "beta2"),
     # schedules
     ("step_decay t negative", lambda: ref.step_decay(-1, 0.1), "t"),
     ("step_decay step_size 0", lambda: ref.step_decay(3, 0.1, step_size=0), "step_size"),
@@ -176,6 +210,9 @@ def test_valid_edge_values_are_accepted():
     np.testing.assert_allclose(w, V3 - 0.1 * V3)
     assert np.isfinite(ref.cross_entropy_loss(Z23, [0, 1], 1.0))
     assert np.isfinite(ref.dice_loss(V3, V3, smooth=0.0))
+    assert ref.iou_loss([0.0, 1.0], [0.0, 1.0], smooth=0.0) == 0.0
+    assert ref.weighted_bce_loss(V3, [0, 1, 0], pos_weight=0.0) >= 0.0
+    assert np.isfinite(ref.focal_loss(V3, [0, 1, 0], gamma=0.0, alpha=1.0))
     assert ref.warmup_cosine(0, 0, 10, 0.1) == pytest.approx(0.1)
     assert ref.warmup_cosine(10, 10, 10, 0.1) == 0.0
     assert ref.adam_step(V3, V3, V3, V3, np.int64(2))[0].shape == (3,)

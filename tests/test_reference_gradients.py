@@ -53,6 +53,17 @@ GRADIENT_CASES = {
     "hinge away from the kink": (ref.hinge_loss, ref.hinge_grad,
                                  _case(cases.signed_case, check=_active_and_inactive_margins)),
     **{f"dice smooth={s}": (ref.dice_loss, ref.dice_grad, _case(cases.dice_case, s)) for s in (0.0, 1.0)},
+    **{f"iou smooth={s}": (ref.iou_loss, ref.iou_grad, _case(cases.dice_case, s)) for s in (0.0, 1.0)},
+    "bce multi-label": (ref.bce_loss, ref.bce_grad, _case(cases.multilabel_case)),
+    "weighted_bce pos_weight=3": (ref.weighted_bce_loss, ref.weighted_bce_grad, _case(cases.multilabel_case, 3.0)),
+    "weighted_bce per-label pos_weight and weight": (
+        ref.weighted_bce_loss, ref.weighted_bce_grad,
+        _case(lambda rng: (*cases.multilabel_case(rng), np.array([0.5, 2.0, 7.0]),
+                           rng.uniform(0.1, 2.0, size=(6, 3))))),
+    "weighted_cross_entropy": (ref.weighted_cross_entropy_loss, ref.weighted_cross_entropy_grad,
+                               _case(cases.multiclass_case, np.array([0.3, 1.0, 2.5, 0.8]))),
+    **{f"focal gamma={g} alpha={a}": (ref.focal_loss, ref.focal_grad, _case(cases.binary_case, g, a))
+       for g, a in ((0.0, None), (0.5, 0.75), (2.0, None), (2.0, 0.25))},
 }
 
 

@@ -33,6 +33,8 @@ def _calls(rng):
     logits, labels = cases.multiclass_case(rng, n=3, k=4)
     p, q = cases.distributions(rng, zeros=True), cases.distributions(rng)
     mask_p, mask_t = cases.dice_case(rng)
+    multi_z, multi_y = cases.multilabel_case(rng, n=3, k=4)
+    label_weights, class_weights = rng.uniform(0.5, 3.0, size=4), rng.uniform(0.5, 3.0, size=4)
     params = cases.random_params(rng)
     grads = cases.random_params(rng)
     x = rng.normal(size=2)
@@ -61,6 +63,14 @@ def _calls(rng):
         "kl_divergence": (ref.kl_divergence, (p, q)),
         "dice_loss": (ref.dice_loss, (mask_p, mask_t)),
         "dice_grad": (ref.dice_grad, (mask_p, mask_t)),
+        "iou_loss": (ref.iou_loss, (mask_p, mask_t)),
+        "iou_grad": (ref.iou_grad, (mask_p, mask_t)),
+        "weighted_bce_loss": (ref.weighted_bce_loss, (multi_z, multi_y, label_weights, a["state"])),
+        "weighted_bce_grad": (ref.weighted_bce_grad, (multi_z, multi_y, label_weights, a["state"])),
+        "weighted_cross_entropy_loss": (ref.weighted_cross_entropy_loss, (logits, labels, class_weights)),
+        "weighted_cross_entropy_grad": (ref.weighted_cross_entropy_grad, (logits, labels, class_weights)),
+        "focal_loss": (ref.focal_loss, (z, y01, 2.0, 0.25)),
+        "focal_grad": (ref.focal_grad, (z, y01, 2.0, 0.25)),
         "sgd_step": (ref.sgd_step, (w, g, 0.1)),
         "momentum_step": (ref.momentum_step, (w, g, st1, 0.1)),
         "nesterov_step": (ref.nesterov_step, (w, g, st1, 0.1)),
@@ -69,6 +79,9 @@ def _calls(rng):
         "adam_step": (ref.adam_step, (w, g, st2, st1, 3)),
         "adam_step_uncorrected": (ref.adam_step_uncorrected, (w, g, st2, st1, 3)),
         "adamw_step": (ref.adamw_step, (w, g, st2, st1, 3)),
+        "adamax_step": (ref.adamax_step, (w, g, st2, st1, 3)),
+        "nadam_step": (ref.nadam_step, (w, g, st2, st1, 3)),
+        "amsgrad_step": (ref.amsgrad_step, (w, g, st2, st1, st1 * 1.5, 3)),
         "step_decay": (ref.step_decay, (25, 0.1)),
         "exponential_decay": (ref.exponential_decay, (25, 0.1, 0.9)),
         "cosine_annealing": (ref.cosine_annealing, (25, 100, 0.1)),

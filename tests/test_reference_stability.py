@@ -39,6 +39,28 @@ def test_bce_at_huge_logits(big):
     np.testing.assert_array_equal(ref.bce_grad(z, y), [0.25, -0.25, 0.0, 0.0])
 
 
+@pytest.mark.parametrize("gamma", [0.0, 0.5, 2.0])
+@pytest.mark.parametrize("big", HUGE)
+def test_focal_and_weighted_bce_at_huge_logits(big, gamma):
+    """Check focal and weighted BCE at +-big: a confident mistake costs alpha_t |z| (focal) or pi |z|, a hit 0."""
+    z = np.array([big, -big, big, -big])
+    y = np.array([0.0, 1.0, 1.0, 0.0])
+    # mistakes have p_t = 0, so (1 - p_t)^gamma = 1 and the focal loss is -alpha_t log p_t = alpha_t big
+    assert ref.focal_loss(z, y, gamma, 0.25) == pytest.approx((0.75 * big + 0.25 * big) / 4, rel=1e-15)
+    np.testing.assert_array_equal(ref.focal_grad(z, y, gamma, 0.25), [0.75 / 4, -0.25 / 4, 0.0, 0.0])
+    assert ref.weighted_bce_loss(z, y, pos_weight=3.0) == pytest.approx((big + 3 * big) / 4, rel=1e-15)
+    np.testing.assert_array_equal(ref.weighted_bce_grad(z, y, pos_weight=3.0), [0.25, -0.75, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("big", HUGE)
+def test_weighted_cross_entropy_at_huge_logits(big):
+    """Check weighted cross-entropy of a confidently wrong and a confidently right row: finite, exact."""
+    z = np.array([[big, -big, 0.0], [-big, big, 0.0]])
+    loss = ref.weighted_cross_entropy_loss(z, [1, 1], [1.0, 3.0, 1.0])
+    assert loss == pytest.approx(3 * 2 * big / 6, rel=1e-15)
+    assert_finite(ref.weighted_cross_entropy_grad(z, [1, 1], [1.0, 3.0, 1.0]))
+
+
 @pytest.mark.parametrize("big", HUGE)
 def test_mse_sigmoid_saturates_at_huge_logits(big):
     """Check that MSE on a saturated sigmoid is finite and its gradient vanishes even for a confident mistake."""

@@ -145,6 +145,77 @@ def test_dice_grad_matches_autograd(smooth):
     assert_loss_and_grad_match(dice, [], ref.dice_loss, ref.dice_grad, p, t, smooth)
 
 
+@pytest.mark.parametrize("smooth", [0.0, 1.0])
+def test_iou_grad_matches_autograd(smooth):
+    """Check iou_loss and iou_grad against torch autograd of the soft Jaccard formula (no built-in in torch)."""
+    p, t = cases.dice_case(np.random.default_rng(4))
+    tt = tensor(t)
+
+    def soft_iou(a):
+        intersection = (a * tt).sum()
+        return 1 - (intersection + smooth) / (a.sum() + tt.sum() - intersection + smooth)
+
+    assert_loss_and_grad_match(soft_iou, [], ref.iou_loss, ref.iou_grad, p, t, smooth)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_multilabel_bce_matches_torch(seed):
+    """Check bce_loss and bce_grad on (N, K) multi-label logits against F.binary_cross_entropy_with_logits."""
+    rng = np.random.default_rng(seed)
+    z = rng.normal(scale=4.0, size=(6, 3))
+    y = (rng.uniform(size=(6, 3)) < 0.4).astype(float)
+    y[0] = [1.0, 1.0, 0.0]  # an example with two labels at once
+    assert_loss_and_grad_match(F.binary_cross_entropy_with_logits, [tensor(y)], ref.bce_loss, ref.bce_grad, z, y)
+
+
+@pytest.mark.parametrize("pos_weight", [1.0, 4.0, [0.5, 2.0, 9.0]])
+@pytest.mark.parametrize("with_weight", [False, True])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_weighted_bce_matches_torch(seed, with_weight, pos_weight):
+    """Check weighted_bce_loss and its gradient against F.binary_cross_entropy_with_logits(weight, pos_weight)."""
+    rng = np.random.default_rng(seed)
+    z = rng.normal(scale=5.0, size=(5, 3))
+    y = (rng.uniform(size=(5, 3)) < 0.3).astype(float)
+    y[0, 0], y[1, 0] = 1.0, 0.0
+    weight = rng.uniform(0.1, 3.0, size=z.shape) if with_weight else None
+    extra = {"pos_weight": tensor(np.broadcast_to(pos_weight, (3,)))}
+    if with_weight:
+        extra["weight"] = tensor(weight)
+    assert_loss_and_grad_match(lambda a, b: F.binary_cross_entropy_with_logits(a, b, **extra), [tensor(y)],
+                               ref.weighted_bce_loss, ref.weighted_bce_grad, z, y, pos_weight, weight)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_weighted_cross_entropy_matches_torch(seed):
+    """Check weighted_cross_entropy_loss and its gradient against F.cross_entropy(weight=w), a weighted mean."""
+    z, labels = cases.multiclass_case(np.random.default_rng(seed), n=8, k=4)
+    weights = np.array([0.2, 1.0, 3.5, 0.7])
+    assert_loss_and_grad_match(lambda a, b: F.cross_entropy(a, b, weight=tensor(weights)), [torch.tensor(labels)],
+                               ref.weighted_cross_entropy_loss, ref.weighted_cross_entropy_grad, z, labels, weights)
+
+
+def _torch_focal(gamma, alpha):
+    """The focal loss written out in torch (torchvision's sigmoid_focal_loss, mean reduction)."""
+    def focal(z, y):
+        p = torch.sigmoid(z)
+        ce = F.binary_cross_entropy_with_logits(z, y, reduction="none")
+        p_t = p * y + (1 - p) * (1 - y)
+        loss = ce * (1 - p_t) ** gamma
+        if alpha is not None:
+            loss = (alpha * y + (1 - alpha) * (1 - y)) * loss
+        return loss.mean()
+    return focal
+
+
+@pytest.mark.parametrize("gamma, alpha", [(0.0, None), (0.5, None), (2.0, None), (2.0, 0.25), (5.0, 0.9)])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_focal_loss_matches_a_torch_expression(seed, gamma, alpha):
+    """Check focal_loss and focal_grad against autograd of the focal loss written in torch."""
+    z, y = cases.binary_case(np.random.default_rng(seed), n=9, scale=3.0)
+    assert_loss_and_grad_match(_torch_focal(gamma, alpha), [tensor(y)],
+                               ref.focal_loss, ref.focal_grad, z, y, gamma, alpha)
+
+
 @pytest.mark.parametrize("name, x, y, params", cases_221 := [
     ("seed example", cases.SEED_X, cases.SEED_Y, cases.SEED_PARAMS),
     ("random", np.array([0.3, -1.2]), 0, cases.random_params(np.random.default_rng(5), scale=2.0)),
@@ -223,11 +294,39 @@ OPTIMIZERS = {
               ["exp_avg", "exp_avg_sq"]),
     "adamw strong decay": (ref.adamw_step, 2, True, dict(lr=0.05, weight_decay=0.5),
                            lambda ps: torch.optim.AdamW(ps, lr=0.05, weight_decay=0.5), ["exp_avg", "exp_avg_sq"]),
+    "adamax": (ref.adamax_step, 2, True, dict(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8),
+               lambda ps: torch.optim.Adamax(ps, lr=2e-3, betas=(0.9, 0.999), eps=1e-8), ["exp_avg", "exp_inf"]),
+    "adamax non-default": (ref.adamax_step, 2, True, dict(lr=0.05, beta1=0.5, beta2=0.9, eps=1e-6),
+                           lambda ps: torch.optim.Adamax(ps, lr=0.05, betas=(0.5, 0.9), eps=1e-6),
+                           ["exp_avg", "exp_inf"]),
+    # NAdam's default momentum_decay is Dozat's schedule; a larger one checks that psi enters as torch's
+    "nadam": (ref.nadam_step, 2, True, dict(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=4e-3),
+              lambda ps: torch.optim.NAdam(ps, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, momentum_decay=4e-3),
+              ["exp_avg", "exp_avg_sq"]),
+    "nadam fast momentum warm-up": (ref.nadam_step, 2, True, dict(lr=0.01, beta1=0.8, beta2=0.95, momentum_decay=0.5),
+                                    lambda ps: torch.optim.NAdam(ps, lr=0.01, betas=(0.8, 0.95), momentum_decay=0.5),
+                                    ["exp_avg", "exp_avg_sq"]),
+    "amsgrad": (ref.amsgrad_step, 3, True, dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8),
+                lambda ps: torch.optim.Adam(ps, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, amsgrad=True),
+                ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]),
+    "amsgrad non-default": (ref.amsgrad_step, 3, True, dict(lr=0.05, beta1=0.8, beta2=0.9, eps=1e-6),
+                            lambda ps: torch.optim.Adam(ps, lr=0.05, betas=(0.8, 0.9), eps=1e-6, amsgrad=True),
+                            ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]),
 }
 
 
+@pytest.fixture
+def float64_scalars():
+    """Some optimizer scalars live in torch's default dtype (NAdam's running product of the
+    momenta is float32 by default, which would differ from float64 at 1e-7): make it float64."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
+
+
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
-def test_optimizer_trajectory_matches_torch_over_100_steps(name):
+def test_optimizer_trajectory_matches_torch_over_100_steps(name, float64_scalars):
     """Check every step of a 100-step trajectory, and the final state, against torch.optim fed the same gradients."""
     step, n_state, uses_t, hyper, make_optimizer, state_keys = OPTIMIZERS[name]
     rng = np.random.default_rng(11)

@@ -293,23 +293,41 @@ def test_the_course_config_executes_in_the_sandbox():
 # ------------------------------------------------------------------ kernel start: retried; when
 # it never succeeds, an infrastructure error, never a notebook of zeros
 
-def test_a_kernel_that_fails_to_start_once_is_retried_and_the_notebook_graded():
+@pytest.fixture
+def kernel_start_faults(monkeypatch, tmp_path):
+    """``faults(n)``: from now on the sandbox's first ``n`` kernel starts die before replying
+    (tests/faulty_runner.py takes the runner's place in the runner folder)."""
+    from autograder.sandbox import execute
+
+    def faults(count):
+        (tmp_path / "kernel_start_faults").write_text(str(count))
+        monkeypatch.setattr(execute, "RUNNER_FILES", {
+            **execute.RUNNER_FILES, "runner.py": str(Path(__file__).with_name("faulty_runner.py")),
+            "real_runner.py": execute.RUNNER_SOURCE,
+            "kernel_start_faults": str(tmp_path / "kernel_start_faults")})
+    return faults
+
+
+def test_a_kernel_that_fails_to_start_once_is_retried_and_the_notebook_graded(kernel_start_faults):
+    kernel_start_faults(1)
     notebook = new_notebook(cells=[new_code_cell("x = 6 * 7"), new_code_cell("print(x)")])
-    done = execute_notebook(notebook, None, Limits(), kernel_start_faults=1)
+    done = execute_notebook(notebook, None, Limits())
     assert errors(done.cells[0]) == [] and texts(done.cells[1]) == "42\n"
     events = [e["event"] for e in done.metadata["lossopt_sandbox"]["events"]]
     assert events == ["kernel_start_retry", "kernel_started", "done"]
 
 
-def test_a_kernel_that_never_starts_raises_an_infrastructure_error_instead_of_zeros(tmp_path):
+def test_a_kernel_that_never_starts_raises_an_infrastructure_error_instead_of_zeros(tmp_path,
+                                                                                     kernel_start_faults):
     from autograder.sandbox import KernelStartError
 
+    kernel_start_faults(99)
     submission = tmp_path / "submitted" / "alice" / "losses"
     submission.mkdir(parents=True)
     notebook = new_notebook(cells=[new_code_cell("print('never')")])
     with pytest.raises(KernelStartError) as raised:
         execute_notebook(notebook, str(submission), Limits(kernel_start_attempts=3),
-                         notebook_name="losses.ipynb", kernel_start_faults=99)
+                         notebook_name="losses.ipynb")
     message = str(raised.value)
     assert message.startswith("infrastructure failure, not the student's")
     assert str(submission / "losses.ipynb") in message

@@ -1,4 +1,4 @@
-"""What a student's notebook shows is cleaned into inert content (``autograder.sanitize``).
+"""What a student's notebook shows is cleaned into inert content (``autograder.pipeline.sanitize``).
 
 Unit level, in process: every payload of ``student_markup.PAYLOADS`` loses what could run, honest
 content (a pandas-style table, a matplotlib PNG and SVG, math, emphasis, links) stays, cleaning
@@ -18,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import student_markup  # noqa: E402
 
-from autograder.sanitize import (REMOVED, clean_html, clean_markdown, clean_notebook,  # noqa: E402
+from autograder.pipeline.sanitize import (REMOVED, clean_html, clean_markdown, clean_notebook,  # noqa: E402
                                  clean_output, clean_svg)
 
 def assert_inert(html):
@@ -198,7 +198,7 @@ def test_a_reference_to_a_missing_attachment_keeps_the_rest_of_the_cell():
 
 
 def test_the_intake_keeps_an_image_pasted_into_a_written_answer():
-    from autograder.submissions import read_submission
+    from autograder.pipeline.intake import read_submission
 
     release = nbformat.read(Path(__file__).resolve().parents[1] / "exercises" / "ce_vs_mse" / "ce_vs_mse.ipynb",
                             as_version=4)

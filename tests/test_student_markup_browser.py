@@ -12,11 +12,8 @@ table and plot of the same submission must still show, and cleaning must not cha
 import csv
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -29,7 +26,7 @@ import student_markup  # noqa: E402
 from grading_harness import REPO, solved_release  # noqa: E402
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-from browser import CHROMIUM, launch  # noqa: E402  (tools/, on the path by conftest)
+from browser import CHROMIUM, free_port, jupyter_server, launch  # noqa: E402  (tools/, on the path by conftest)
 
 ASSIGNMENT = "ce_vs_mse"
 TOKEN = "markup-test-token"
@@ -157,39 +154,17 @@ def test_the_report_shows_hostile_file_names_as_text(graded):
     assert "onerror" in seen.text  # the rejected name is listed, as text
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def formgrader(graded):
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(graded.root / ".jupyter-config"),
                JUPYTER_RUNTIME_DIR=str(graded.root / ".jupyter-runtime"))
-    log = open(graded.root / "jupyter.log", "w")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jupyter"), "server", "--config=jupyter_server_config.py",
-         f"--ServerApp.port={port}", f"--IdentityProvider.token={TOKEN}", "--ServerApp.open_browser=False",
-         f"--ServerApp.root_dir={graded.root}", "--ServerApp.allow_root=True"],
-        cwd=graded.root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("jupyter server did not start: " +
-                                       (graded.root / "jupyter.log").read_text()[-3000:])
-                time.sleep(0.5)
+    command = [str(Path(sys.executable).parent / "jupyter"), "server", "--config=jupyter_server_config.py",
+               f"--ServerApp.port={port}", f"--IdentityProvider.token={TOKEN}", "--ServerApp.open_browser=False",
+               f"--ServerApp.root_dir={graded.root}", "--ServerApp.allow_root=True"]
+    with jupyter_server(command, token=TOKEN, port=port, log_path=graded.root / "jupyter.log",
+                        cwd=graded.root, env=env, timeout=60) as url:
         yield SimpleNamespace(url=url, root=graded.root)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
         log.close()
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from autograder.submissions import restore_graded_cells
+from autograder.pipeline.intake import restore_graded_cells
 from grading_harness import read_notebook, release
 from visible_verdicts import assignments
 

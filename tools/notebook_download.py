@@ -34,6 +34,7 @@ import nbformat
 from docutils import nodes
 from myst_nb.core.variables import format_plain_text
 from myst_nb.sphinx_ext import OUTPUT_FOLDER
+from sphinx.errors import ExtensionError
 from sphinx.util import docname_join, logging
 from sphinx.util.osutil import relative_uri
 
@@ -77,7 +78,9 @@ class BookResolver:
         base = self.app.config.html_baseurl
         if base:
             return base.rstrip("/") + "/" + uri
-        return relative_uri(self.notebook_uri, uri)
+        # relative_uri drops a #fragment: keep it, so a link lands on its entry, not the page top
+        path, hash_sign, fragment = uri.partition("#")
+        return relative_uri(self.notebook_uri, path) + hash_sign + fragment
 
     def _fail(self, message):
         raise jupyter_markdown.MystConversionError(f"{self.env.doc2path(self.pagename)}: {message}")
@@ -111,11 +114,24 @@ class BookResolver:
         return self.url(posixpath.join("_images", self.env.images[filename][1]))
 
     def cite(self, key):
+        key = key.strip()
+        # sphinxcontrib-bibtex keeps its citations in its own domain ("cite"), each with the
+        # bibliography page that lists it, its anchor there and its label as the page shows it;
+        # plain docutils citations ([key]_) live in Sphinx's "citation" domain.
+        try:
+            bibtex = self.env.get_domain("cite").citations
+        except ExtensionError:             # sphinxcontrib-bibtex not loaded
+            bibtex = []
+        for citation in bibtex:
+            if citation.key == key:
+                target = self.app.builder.get_target_uri(citation.bibliography_key.docname)
+                return (self.url(f"{target}#{citation.citation_id}"),
+                        f"[{citation.formatted_entry.label}]")
         citations = self.env.get_domain("citation").citations
-        if key.strip() not in citations:
-            self._fail(f"{{cite}} names {key.strip()!r}, which no bibliography of the book holds")
-        docname, anchor, _ = citations[key.strip()]
-        return self.url(f"{self.app.builder.get_target_uri(docname)}#{anchor}"), f"[{key.strip()}]"
+        if key not in citations:
+            self._fail(f"{{cite}} names {key!r}, which no bibliography of the book holds")
+        docname, anchor, _ = citations[key]
+        return self.url(f"{self.app.builder.get_target_uri(docname)}#{anchor}"), f"[{key}]"
 
     def glue(self, key, kind, format_spec):
         if key not in self.glued:

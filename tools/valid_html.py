@@ -10,6 +10,12 @@
   "Dark", "System Settings": names that do not hold the visible text (axe-core's
   label-content-name-mismatch, serious). The search field's name becomes its text, and the
   mode icons lose their titles (they are decorative; the button keeps its name).
+* A chapter with sections gets a toggle in the sidebar's table of contents: a ``<summary>``
+  holding only a chevron icon, so it has no name (axe-core's summary-name, serious). It is named
+  after the chapter it opens, "Sections of <chapter title>".
+* The bibliography (sphinxcontrib-bibtex, written by docutils) is a ``role="list"`` whose entries
+  carry ``role="doc-biblioentry"``, not ``listitem``: a list without items to assistive
+  technology (axe-core's aria-required-children, critical). The entries become list items.
 * A display formula wider than the column scrolls sideways but cannot take focus, so a keyboard
   cannot scroll it (axe-core's scrollable-region-focusable, serious): ``static/focusable_math.js``
   puts each such formula in the tab order once MathJax has typeset it.
@@ -56,14 +62,24 @@ def valid_redirect(app, exception):
 
 SEARCH_FIELD_LABEL = re.compile(r'(<button class="[^"]*\bsearch-button-field\b[^"]*"[^>]*?) aria-label="[^"]*"')
 MODE_ICON_TITLE = re.compile(r'(<i class="theme-switch [^"]*"[^>]*?)\s+title="[^"]*"')
+# the link to a chapter in the sidebar, then the toggle of its sections
+TOC_TOGGLE = re.compile(r'(<a class="[^"]*\breference internal\b[^"]*" href="[^"]*">([^<]+)</a>\s*'
+                        r'<details[^>]*>\s*<summary)>')
+CITATION_ENTRY = re.compile(r'(<div class="citation" id="[^"]*") role="doc-biblioentry"')
 
 
-def names_that_match_the_text(app, exception):
+def _named_toc_toggle(match):
+    return f'{match.group(1)} aria-label="Sections of {match.group(2)}">'
+
+
+def names_and_roles(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text()
         fixed = MODE_ICON_TITLE.sub(r"\1", SEARCH_FIELD_LABEL.sub(r"\1", text))
+        fixed = TOC_TOGGLE.sub(_named_toc_toggle, fixed)
+        fixed = CITATION_ENTRY.sub(r'\1 role="listitem"', fixed)
         if fixed != text:
             page.write_text(fixed)
 
@@ -83,5 +99,5 @@ def setup(app):
     app.connect("build-finished", copy_css)
     # after sphinx-external-toc has written its redirect
     app.connect("build-finished", valid_redirect, priority=900)
-    app.connect("build-finished", names_that_match_the_text)
+    app.connect("build-finished", names_and_roles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

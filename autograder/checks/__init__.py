@@ -23,7 +23,7 @@ a cell without one scores 0 with a message telling the instructor so (fail close
 
 - ``Check(cases, rtol=1e-7, atol=1e-10, check_mutation=True, reference=None)``: ``cases(rng)``
   returns a list of :class:`Case`; each result is compared with ``autograder.reference``'s (or
-  ``reference``, a dict name -> callable) by :mod:`autograder.judge`: same structure (float,
+  ``reference``, a dict name -> callable) by :mod:`autograder.pipeline.judge`: same structure (float,
   ndarray of the same shape, tuple/list of the same length, dict with the same keys), values
   within rtol/atol, and inputs left unmodified.
 - ``Case(description, calls)``: ``description`` is what a student reads when a *hidden* case fails
@@ -51,7 +51,7 @@ equal the registry's and its expected values equal the reference's.
 
 Hidden test cells in the notebook hold only the docstring and the ``### BEGIN HIDDEN TESTS`` /
 ``### END HIDDEN TESTS`` markers; visible cells use :mod:`lossopt.checking`. At grading time
-:mod:`autograder.preprocessors` replaces every test cell by collection code and judges the results
+:mod:`autograder.pipeline.preprocessors` replaces every test cell by collection code and judges the results
 here, in the grader's process; see ``docs/design.md``.
 """
 import importlib
@@ -121,12 +121,22 @@ def with_discriminating(drawn, discriminating):
     return cases
 
 
-def visible_checks(visible, **options):
-    """One :class:`Check` per visible cell from ``{grade_id: [(args, kwargs), ...]}``.
+def function_of(grade_id, functions):
+    """The graded function a grade id ``<function>_<check>`` belongs to
+    (:func:`autograder.vocabulary.function_of`); a grade id naming none of ``functions`` is a
+    mistake in the registry."""
+    from autograder.vocabulary import function_of as owner
 
-    The function is read off the grade id (``<function>_<check>``).
-    """
-    return {grade_id: Check(cases_from(grade_id.rsplit("_", 1)[0], calls), **options)
+    function = owner(grade_id, functions)
+    if function is None:
+        raise ValueError(f"grade id {grade_id!r} names none of the functions {list(functions)}")
+    return function
+
+
+def visible_checks(visible, functions, **options):
+    """One :class:`Check` per visible cell from ``{grade_id: [(args, kwargs), ...]}``, each on
+    the function of ``functions`` its grade id names (:func:`function_of`)."""
+    return {grade_id: Check(cases_from(function_of(grade_id, functions), calls), **options)
             for grade_id, calls in visible.items()}
 
 

@@ -10,10 +10,9 @@ place costs that function its visible and no-mutation points, not all of them.
 """
 import numpy as np
 
-from . import Call, Case, Check, cases_from
+from . import Call, Case, Check, cases_from, function_of
 from . import casegen as gen
-from .optimizer_rollouts import (function_of, gradients, matrix_shape, rollout, rollout_cases,
-                                 single_step)
+from .optimizer_rollouts import gradients, matrix_shape, rollout, rollout_cases, single_step
 
 W3 = np.array([1.0, -2.0, 0.5])
 G3 = np.array([0.1, -3.0, 0.0])

@@ -11,8 +11,7 @@ import numpy as np
 
 from autograder.reference import PARAM_NAMES
 
-from . import Call, Case, Check, KernelCode, cases_from
-from .optimizer_rollouts import function_of
+from . import Call, Case, Check, KernelCode, cases_from, function_of
 
 FUNCTIONS = ("forward_221", "backward_221", "numerical_gradient", "sgd_update")
 

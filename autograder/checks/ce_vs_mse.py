@@ -21,6 +21,10 @@ LABELS = np.array([0, 2])
 LOGITS_EXTREME = np.array([[1000.0, 0.0, -1000.0], [-1000.0, 999.0, 1000.0]])
 LABELS_EXTREME = np.array([2, 1])
 
+# The functions students write, as the solution cells define them.
+FUNCTIONS = ("sigmoid", "bce_loss", "bce_grad", "mse_sigmoid_loss", "mse_sigmoid_grad", "softmax",
+             "cross_entropy_loss", "cross_entropy_grad")
+
 # (args, kwargs) of every call a visible cell makes, keyed by grade id.
 VISIBLE = {
     "sigmoid_values": [((Z4,), {}), ((Z_EXTREME,), {})],
@@ -118,7 +122,7 @@ def _cross_entropy_check(function):
                                      _cross_entropy_discriminating(function)))
 
 
-CHECKS = visible_checks(VISIBLE)
+CHECKS = visible_checks(VISIBLE, FUNCTIONS)
 CHECKS.update({
     "sigmoid_hidden": Check(_sigmoid_cases),
     "bce_loss_hidden": _binary_check("bce_loss"),

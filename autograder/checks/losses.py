@@ -28,6 +28,10 @@ LABELS = np.array([0, 2])
 LOGITS_EXTREME = np.array([[1000.0, 0.0, -1000.0], [-1000.0, 999.0, 1000.0]])
 LABELS_EXTREME = np.array([2, 1])
 
+# The functions students write, as the solution cells define them.
+FUNCTIONS = ("mse_loss", "mse_grad", "mae_loss", "mae_grad", "huber_loss", "huber_grad", "hinge_loss",
+             "hinge_grad", "kl_divergence", "dice_loss", "cross_entropy_loss")
+
 # (args, kwargs) of every call a visible cell makes, keyed by grade id.
 VISIBLE = {
     "mse_loss_values": [((Y_PRED, Y_TRUE), {})],
@@ -182,7 +186,7 @@ def _hinge_check(function):
     return Check(with_discriminating(_hinge_cases(function), _hinge_discriminating(function)))
 
 
-CHECKS = visible_checks(VISIBLE)
+CHECKS = visible_checks(VISIBLE, FUNCTIONS)
 CHECKS.update({
     "mse_loss_hidden": _regression_check("mse_loss"),
     "mse_grad_hidden": _regression_check("mse_grad"),

@@ -4,11 +4,10 @@ An optimizer step is judged on *rollouts*: many consecutive calls in which the p
 state the student's function returned are fed back into it (``Previous``), with a fresh random
 gradient each step, so that state carried wrongly across steps, a step count ``t`` off by one or a
 missing bias correction shows up however the first step looks. The reference carries its own
-state alongside (see :func:`autograder.judge.reference_outputs`).
+state alongside (see :func:`autograder.pipeline.judge.reference_outputs`).
 """
 import numpy as np
 
-from ..grade_ids import column_of
 from . import Call, Case, Previous
 from . import casegen as gen
 
@@ -72,15 +71,6 @@ def matrix_shape(rng):
 def random_shape(rng):
     """A scalar (0-d array), a vector, a matrix or a 3-D array, at random."""
     return [(), (int(rng.integers(1, 9)),), gen.shape(rng, 2, 5), gen.shape(rng, 3, 4)][int(rng.integers(4))]
-
-
-def function_of(grade_id, functions):
-    """The graded function a grade id ``<function>_<check>`` belongs to (longest matching name);
-    a grade id naming none of ``functions`` is a mistake in the registry."""
-    function = column_of(grade_id, functions)
-    if function not in functions:
-        raise ValueError(f"grade id {grade_id!r} names none of the functions {functions}")
-    return function
 
 
 def rollout_cases(function, draw_hyper, *, n_state, counted=False, defaults=None,

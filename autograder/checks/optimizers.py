@@ -13,10 +13,9 @@ and moderate state) and in the rollouts' run of small gradients.
 """
 import numpy as np
 
-from . import Call, Case, Check, cases_from
+from . import Call, Case, Check, cases_from, function_of
 from . import casegen as gen
-from .optimizer_rollouts import (function_of, gradients, matrix_shape, rollout_cases,
-                                 single_step)
+from .optimizer_rollouts import gradients, matrix_shape, rollout_cases, single_step
 
 FUNCTIONS = ("sgd_step", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step",
              "cosine_annealing", "warmup_cosine", "cosine_warm_restarts", "clip_by_global_norm")

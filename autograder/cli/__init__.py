@@ -1,12 +1,9 @@
 """The instructor's command line: ``python -m autograder`` (installed as ``autograder``).
 
-One module per verb (``grade``, ``release``, ``status``); the grading run is assembled from
-``course`` (where the course is, its nbgrader config), ``lms`` (collect an LMS download),
-``parallel`` and ``worker`` (autograde many submissions at once, each in a private gradebook;
-``warm``: what a worker builds once and reuses for every submission),
-``gradebook`` (the course database, the re-run ledger), ``progress`` (the progress bar),
-``export`` (grades.csv), ``lms_records`` and ``lms_export`` (what an LMS download said of each
-submission; canvas.csv and moodle.csv) and ``report`` (report.html).
+One module per verb (``grade``, ``release``, ``status``), plus ``progress`` (the progress bar):
+argument parsing and what is printed. The work is done by :mod:`autograder.course` (the course
+folder, gradebook, LMS intake, grade table, report), :mod:`autograder.batch` (many submissions
+at once, each in a private gradebook) and :mod:`autograder.pipeline` (one submission, graded).
 
     autograder release [ASSIGNMENT ...]               # exercises/ from solutions/, leak-checked
     autograder grade ASSIGNMENT download.zip -j 4      # collect, grade, feedback, export
@@ -23,7 +20,7 @@ import sys
 # notebook schema nor nbgrader's cell schema uses. The sandbox's runner does the same.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from .course import CourseError
+from ..course.folder import CourseError
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,13 +10,17 @@ import time
 
 
 class Progress:
-    def __init__(self, total: int, stream=None, width: int = 30):
-        self.total = total
-        self.done = 0
+    def __init__(self, total: int = 0, stream=None, width: int = 30):
         self.stream = stream or sys.stderr
         self.width = width
-        self.started = time.monotonic()
         self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.start(total)
+
+    def start(self, total: int) -> None:
+        """Count ``total`` submissions from now."""
+        self.total = total
+        self.done = 0
+        self.started = time.monotonic()
 
     def _bar(self) -> str:
         filled = int(self.width * self.done / self.total) if self.total else self.width

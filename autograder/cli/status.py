@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import statistics
 
-from . import gradebook as gb
-from .course import Course
-from .export import read_table
+from ..course import gradebook as gb
+from ..course.folder import Course
+from ..course.export import read_table
 
 
 def add_parser(subparsers) -> None:

@@ -28,9 +28,14 @@ import nbformat
 from nbformat.v4 import new_markdown_cell, new_output
 
 from . import bwrap as bw
+from ..vocabulary import SANDBOX_METADATA
 from .limits import Limits
 
-RUNNER_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.py")
+_HERE = os.path.dirname(os.path.abspath(__file__))
+RUNNER_SOURCE = os.path.join(_HERE, "runner.py")
+#: What the sandbox's runner folder holds, name -> file copied there: the runner, and the
+#: ``Limits`` class it reads its limits with (see ``runner.py``).
+RUNNER_FILES = {"runner.py": RUNNER_SOURCE, "limits.py": os.path.join(_HERE, "limits.py")}
 # the runner's own start-up and wind-down, on top of the kernel's start and the notebook's time
 STARTUP_GRACE_S = 60
 UNSANDBOXED_NOTICE = (
@@ -263,8 +268,7 @@ def _lossopt_dir():
 
 
 def execute_notebook(nb, workdir=None, limits=None, *, unsandboxed=False, read_only=None,
-                     notebook_name=None, sandbox_uid_base=bw.SANDBOX_UID_BASE, log=None,
-                     kernel_start_faults=0):
+                     notebook_name=None, sandbox_uid_base=bw.SANDBOX_UID_BASE, log=None):
     """Execute ``nb`` with the submission's files of ``workdir`` in the sandbox.
 
     Parameters
@@ -284,9 +288,6 @@ def execute_notebook(nb, workdir=None, limits=None, *, unsandboxed=False, read_o
     sandbox_uid_base : int
         Graded as root, kernels run as uid ``sandbox_uid_base + n``, one free ``n`` per
         concurrent sandbox.
-    kernel_start_faults : int
-        For tests: the first this many kernel starts die before replying, as a kernel may on
-        an overloaded machine.
 
     Returns
     -------
@@ -309,7 +310,7 @@ def execute_notebook(nb, workdir=None, limits=None, *, unsandboxed=False, read_o
     as_root = bw.running_as_root() and not unsandboxed
     with _uid_slot(sandbox_uid_base) if as_root else contextlib.nullcontext(None) as uid:
         return _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, uid,
-                        log, kernel_start_faults)
+                        log)
 
 
 def _submission_label(workdir, notebook_name):
@@ -333,8 +334,7 @@ def _start_failure(report):
     return "the sandbox reported no kernel start"
 
 
-def _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, sandbox_uid, log,
-             kernel_start_faults):
+def _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, sandbox_uid, log):
     as_root = sandbox_uid is not None
     scratch_root = tempfile.mkdtemp(prefix="lossopt-sandbox-")
     read_fd, write_fd = os.pipe()
@@ -344,7 +344,8 @@ def _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, 
         os.mkdir(work, 0o700)
         os.mkdir(runner_dir, 0o755)
         _copy_submission(workdir, work, limits, skip={notebook_name} if notebook_name else set())
-        shutil.copyfile(RUNNER_SOURCE, os.path.join(runner_dir, "runner.py"))
+        for name, source in RUNNER_FILES.items():
+            shutil.copyfile(source, os.path.join(runner_dir, name))
         to_run = copy.deepcopy(nb)
         for cell in to_run.cells:
             if cell.cell_type == "code":
@@ -357,7 +358,6 @@ def _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, 
             "drop_to_uid": sandbox_uid if as_root else None,
             "drop_to_gid": sandbox_uid if as_root else None,
             "result_fd": write_fd,
-            "kernel_start_faults": int(kernel_start_faults),
         }
         with open(os.path.join(runner_dir, "config.json"), "w", encoding="utf-8") as f:
             json.dump(config, f)
@@ -453,7 +453,7 @@ def _assemble(nb, report, limits, unsandboxed):
         status = message.get("status")
         if status in ("timeout", "kernel_died", "notebook_timeout"):
             cell.outputs.append(_error(status, limits))
-    done.metadata["lossopt_sandbox"] = {
+    done.metadata[SANDBOX_METADATA] = {
         "sandboxed": not unsandboxed,
         "events": [e for e in report.events if isinstance(e, dict)][:100],
         "limits": limits.to_dict(),

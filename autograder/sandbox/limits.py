@@ -2,6 +2,11 @@
 
 Set them in ``nbgrader_config.py`` (``c.SandboxedExecute.cell_timeout_s = 60``) or pass a
 ``Limits`` to :func:`autograder.sandbox.execute_notebook`.
+
+This class is the one form of the limits from configuration to kernel: ``SandboxedExecute``
+derives one config option per field, ``execute_notebook`` takes a ``Limits``, and the sandbox's
+runner, which cannot import ``autograder``, gets a copy of this file next to it and reads the
+limits back with :meth:`Limits.from_dict`. So it imports the standard library only.
 """
 from dataclasses import asdict, dataclass, field, fields, replace
 
@@ -38,6 +43,15 @@ class Limits:
 
     def to_dict(self):
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data):
+        """The limits ``to_dict`` gave; a missing or unknown name is refused by name."""
+        names = {f.name for f in fields(cls)}
+        unknown, missing = sorted(set(data) - names), sorted(names - set(data))
+        if unknown or missing:
+            raise ValueError(f"sandbox limits: unknown {unknown}, missing {missing}")
+        return cls(**{name: int(value) for name, value in data.items()})
 
     def with_changes(self, **changes):
         return replace(self, **changes)

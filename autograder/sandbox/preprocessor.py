@@ -9,13 +9,21 @@ import os
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer
+from traitlets.config import Configurable
 
+from ..vocabulary import SANDBOX_METADATA
 from .bwrap import SANDBOX_UID_BASE
 from .execute import execute_notebook
 from .limits import Limits, limit_fields
 
 
-class SandboxedExecute(NbGraderPreprocessor):
+#: One config option per field of :class:`Limits`, with its default and help: the options are
+#: derived from the class, so the limits have one definition.
+LimitOptions = type("LimitOptions", (Configurable,), {
+    name: Integer(default, help=help).tag(config=True) for name, default, help in limit_fields()})
+
+
+class SandboxedExecute(NbGraderPreprocessor, LimitOptions):
     """Execute the notebook in bubblewrap with resource limits; see :mod:`autograder.sandbox`."""
 
     unsandboxed = Bool(
@@ -24,10 +32,6 @@ class SandboxedExecute(NbGraderPreprocessor):
     sandbox_uid_base = Integer(
         SANDBOX_UID_BASE, help="When grading as root: student code runs as uid "
                                "sandbox_uid_base + n, one n per concurrent sandbox.").tag(config=True)
-
-    for _name, _default, _help in limit_fields():
-        locals()[_name] = Integer(_default, help=_help).tag(config=True)
-    del _name, _default, _help
 
     def limits(self):
         return Limits(**{name: getattr(self, name) for name, _, _ in limit_fields()})
@@ -42,7 +46,7 @@ class SandboxedExecute(NbGraderPreprocessor):
             nb, workdir, self.limits(), unsandboxed=self.unsandboxed,
             notebook_name=notebook_name + ".ipynb" if notebook_name else None,
             sandbox_uid_base=self.sandbox_uid_base, log=self.log)
-        for event in executed.metadata.get("lossopt_sandbox", {}).get("events", []):
+        for event in executed.metadata.get(SANDBOX_METADATA, {}).get("events", []):
             if event.get("event") not in ("done",):
                 self.log.warning("sandbox %s: %s", os.path.basename(workdir or "?"), event)
         return executed, resources

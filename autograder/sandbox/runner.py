@@ -2,7 +2,8 @@
 
 This file is copied into the sandbox and run there by the sandbox's own Python. It must stay
 self-contained (standard library, nbformat, nbclient, jupyter_client, ipykernel): the sandbox
-hides ``autograder/``, so nothing here may import it.
+hides ``autograder/``, so nothing here may import it. The one exception is ``limits.py``, the
+grader's own ``Limits`` class, copied next to this file and loaded from there by path.
 
 Two entry points:
 
@@ -24,11 +25,25 @@ cells before it are replayed except test cells and cells that failed, and execut
 with the next cell. So code that crashes in one function's test costs that test only.
 """
 import ctypes
+import importlib.util
 import json
 import os
 import signal
 import sys
 import time
+
+
+def _load_limits_class():
+    """``Limits`` from the ``limits.py`` beside this file (the grader's own, copied with it)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "limits.py")
+    spec = importlib.util.spec_from_file_location("_sandbox_limits", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses looks its module up while building the class
+    spec.loader.exec_module(module)
+    return module.Limits
+
+
+Limits = _load_limits_class()
 
 PR_SET_DUMPABLE = 4
 
@@ -49,13 +64,13 @@ def apply_limits(limits):
     def cap(kind, value):
         resource.setrlimit(kind, (value, value))
 
-    cpu = int(limits["cpu_seconds"])
+    cpu = limits.cpu_seconds
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))
-    cap(resource.RLIMIT_AS, int(limits["memory_mb"]) * 2**20)
+    cap(resource.RLIMIT_AS, limits.memory_mb * 2**20)
     # RLIMIT_NPROC counts every task of the uid, the runner's threads too: allow the kernel
     # max_processes on top of what already runs
-    cap(resource.RLIMIT_NPROC, _task_count() + int(limits["max_processes"]))
-    cap(resource.RLIMIT_FSIZE, int(limits["max_file_mb"]) * 2**20)
+    cap(resource.RLIMIT_NPROC, _task_count() + limits.max_processes)
+    cap(resource.RLIMIT_FSIZE, limits.max_file_mb * 2**20)
     cap(resource.RLIMIT_CORE, 0)
     cap(resource.RLIMIT_NOFILE, 256)
 
@@ -72,9 +87,7 @@ def _task_count():
 
 
 def kernel_main(argv):
-    if argv[0] == "--fail-start":  # fault injection for tests: a kernel that dies at start
-        os._exit(1)
-    apply_limits(json.loads(argv[0]))
+    apply_limits(Limits.from_dict(json.loads(argv[0])))
     _set_not_dumpable()
     sys.argv = [sys.argv[0]] + argv[1:]
     from ipykernel import kernelapp
@@ -231,26 +244,22 @@ class Runner:
         self.nb = nbformat.read(os.path.join(runner_dir, "notebook.ipynb"), as_version=4)
         self.runner_path = os.path.abspath(__file__)
         self.channel = Channel(int(self.config["result_fd"]))
-        self.limits = self.config["limits"]
+        self.limits = Limits.from_dict(self.config["limits"])
         self.skip_on_replay = set(self.config["skip_on_replay"])
         self.failed = set()
         self.client = None
-        self.deadline = time.monotonic() + float(self.limits["notebook_timeout_s"])
+        self.deadline = time.monotonic() + float(self.limits.notebook_timeout_s)
         self.kernel_starts = 0
-        # tests only: the first N kernel starts die before replying, as on an overloaded box
-        self.start_faults = int(self.config.get("kernel_start_faults", 0))
         self.ClientClass = make_client_class()
-        self.ClientClass.max_cell_output = int(self.limits["max_output_bytes_per_cell"])
+        self.ClientClass.max_cell_output = self.limits.max_output_bytes_per_cell
 
     # kernel life cycle ------------------------------------------------------------------
     def _kernel_manager(self):
         from jupyter_client import AsyncKernelManager
         from jupyter_client.kernelspec import KernelSpec
 
-        fault = ["--fail-start"] if self.kernel_starts <= self.start_faults else []
-        argv = [sys.executable, self.runner_path, "kernel"] + fault + [
-            json.dumps(self.limits), "-f", "{connection_file}"]
-        spec = KernelSpec(argv=argv, display_name="Python 3 (sandboxed)", language="python")
+        spec = KernelSpec(argv=self.kernel_command(), display_name="Python 3 (sandboxed)",
+                          language="python")
 
         class SandboxKernelManager(AsyncKernelManager):
             @property
@@ -261,10 +270,15 @@ class Runner:
         manager.client_factory = ready_client_class()
         return manager
 
+    def kernel_command(self):
+        """The kernel's argv: this file as the launcher that applies the limits."""
+        return [sys.executable, self.runner_path, "kernel", json.dumps(self.limits.to_dict()),
+                "-f", "{connection_file}"]
+
     def start_kernel(self):
         """Start a kernel, retrying: a start that fails on a loaded machine says nothing about
         the student's code. Raises the last start's error when every try failed."""
-        attempts = max(1, int(self.limits["kernel_start_attempts"]))
+        attempts = max(1, self.limits.kernel_start_attempts)
         for attempt in range(1, attempts + 1):
             try:
                 self._start_kernel_once()
@@ -281,10 +295,10 @@ class Runner:
         self.kernel_starts += 1
         km = self._kernel_manager()
         client = self.ClientClass(
-            self.nb, km=km, timeout=int(self.limits["cell_timeout_s"]), allow_errors=True,
+            self.nb, km=km, timeout=self.limits.cell_timeout_s, allow_errors=True,
             interrupt_on_timeout=False, raise_on_iopub_timeout=False, store_widget_state=False,
             record_timing=False, shutdown_kernel="immediate",
-            startup_timeout=int(self.limits["kernel_start_timeout_s"]),
+            startup_timeout=self.limits.kernel_start_timeout_s,
             resources={"metadata": {"path": self.config["workdir"]}},
             extra_arguments=["--HistoryManager.hist_file=:memory:"],
         )
@@ -322,7 +336,7 @@ class Runner:
         from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
         cell = self.nb.cells[index]
-        budget = min(float(self.limits["cell_timeout_s"]), self.remaining())
+        budget = min(float(self.limits.cell_timeout_s), self.remaining())
         if budget <= 0:
             return "notebook_timeout"
         self.client.timeout = max(1, int(budget))
@@ -359,7 +373,7 @@ class Runner:
                     break
             else:
                 return True
-            if len(self.failed) > int(self.limits["max_kernel_restarts"]) + 5:
+            if len(self.failed) > self.limits.max_kernel_restarts + 5:
                 return False
 
     def run(self):
@@ -367,14 +381,14 @@ class Runner:
             self.start_kernel()
         except Exception as exc:
             self.channel.send(event="kernel_start_failed",
-                              attempts=int(self.limits["kernel_start_attempts"]),
+                              attempts=self.limits.kernel_start_attempts,
                               reason=f"{type(exc).__name__}: {exc}"[:500])
             self.channel.send(event="done")
             self.stop_kernel()
             return
         self.channel.send(event="kernel_started")
         # the notebook's time starts with its first cell, not with a slow kernel start
-        self.deadline = time.monotonic() + float(self.limits["notebook_timeout_s"])
+        self.deadline = time.monotonic() + float(self.limits.notebook_timeout_s)
         try:
             self._run_cells()
         except Exception as exc:  # a restart failed after student code ran (it may be why)
@@ -399,7 +413,7 @@ class Runner:
                 continue
             self.failed.add(index)
             restarts += 1
-            if restarts > int(self.limits["max_kernel_restarts"]):
+            if restarts > self.limits.max_kernel_restarts:
                 self.channel.send(event="gave_up", cell=index)
                 break
             self.channel.send(event="kernel_restarted", cell=index, status=status)

@@ -78,6 +78,35 @@ def duplicated_cells(notebook):
     return _bytes(notebook)
 
 
+def everything_twice_returning_zero(notebook):
+    """Every graded cell twice, nbformat 4.4 without cell ids, every function returning 0.0.
+
+    No check may pass on any draw: a constant meets no hidden case (every check also holds a
+    case whose answer is far from 0), and a copy of a test cell is not graded.
+
+    loses: all
+    """
+    import ast
+
+    notebook = copy.deepcopy(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = "\n".join(
+                f"def {node.name}({ast.unparse(node.args)}):\n    return 0.0\n"
+                for node in ast.parse(cell.source).body if isinstance(node, ast.FunctionDef))
+    cells = []
+    for cell in notebook.cells:
+        cells.append(cell)
+        if cell.metadata.get("nbgrader", {}).get("grade_id"):
+            cells.append(copy.deepcopy(cell))
+    notebook.cells = cells
+    raw = json.loads(json.dumps(notebook))  # duplicate ids: nbformat.writes would renumber them
+    raw["nbformat_minor"] = 4
+    for cell in raw["cells"]:
+        cell.pop("id", None)
+    return json.dumps(raw, indent=1).encode("utf-8")
+
+
 def renamed_cells(notebook):
     """The bce_loss solution cell and one of its test cells given new grade ids.
 
@@ -142,5 +171,6 @@ def markup_everywhere(notebook):
 
 
 CASES = [nbformat_4_4, non_utf8, deleted_test_cell, deleted_solution_cell, duplicated_cells,
+         everything_twice_returning_zero,
          renamed_cells, points_raised, test_marked_as_solution, solution_marked_as_test,
          markup_everywhere]

@@ -1,7 +1,7 @@
 """The verdicts: compare what the student's functions returned with ``autograder.reference``.
 
 Runs in the grader's process only and never executes student code: the student's results arrive
-as decoded data (:mod:`autograder.collect`). A verdict is ``(passed, message)``; the message says
+as decoded data (:mod:`autograder.pipeline.collect`). A verdict is ``(passed, message)``; the message says
 which input (visible cells: the call itself; hidden cells: the case's description), what was
 expected and what was got, or which input the function modified. The comparison itself is
 :func:`lossopt.checking.compare`, the very routine the visible tests run in the student's kernel,
@@ -14,7 +14,7 @@ import numpy as np
 from lossopt.checking import compare, form, same_data, show
 
 from . import collect
-from .checks import KernelCode, Previous
+from ..checks import KernelCode, Previous
 
 _KERNEL_NAMESPACE = {"np": np, "numpy": np}
 
@@ -35,7 +35,7 @@ def _resolve(value, previous):
 
 
 def encode_argument(value):
-    """Wire form of a call argument (see :mod:`autograder.collect`)."""
+    """Wire form of a call argument (see :mod:`autograder.pipeline.collect`)."""
     if isinstance(value, Previous):
         return {"previous": [value.call_index, value.item]}
     if isinstance(value, KernelCode):

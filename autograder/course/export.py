@@ -30,8 +30,8 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from ..grade_ids import column_of, function_names
-from .course import Course
+from ..vocabulary import column_of, function_names
+from .folder import Course
 
 DEF = re.compile(r"^def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
 

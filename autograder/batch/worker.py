@@ -15,36 +15,47 @@ import sys
 import time
 import traceback
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
-from .capture import capturing_logger, failure_reason
-from .course import Course
+from ..course.capture import capturing_logger, failure_reason
+from ..course.folder import Course
 
 
-def grade_submission(task: dict) -> dict:
+@dataclass(frozen=True)
+class WorkerTask:
+    """One submission to grade, as a worker receives it (plain data: it crosses a fork)."""
+
+    root: str  # the course folder
+    assignment: str
+    student: str
+    template: str  # the template gradebook: this assignment alone (gradebook.build_template)
+    workdir: str  # private scratch
+    prior: dict | None = None  # an earlier grading to keep (gradebook.prior_grading)
+    log_path: str | None = None  # where nbgrader's full log for this submission goes
+    unsandboxed: bool = False  # the sandbox's own option (SandboxedExecute.unsandboxed)
+
+
+def grade_submission(task: WorkerTask) -> dict:
     """Autograde and generate feedback for one student's submission.
 
-    ``task`` (plain data): ``root``, ``assignment``, ``student``, ``template`` (path of the
-    template gradebook), ``workdir`` (private scratch), ``prior`` (see
-    ``gradebook.prior_grading``), ``log_path`` (where nbgrader's full log for this submission
-    goes), ``config`` (extra ``{"Section": {"trait": value}}`` overrides). Returns
-    ``{"student", "ok", "result" | "reason", "seconds"}``; never raises.
+    Returns ``{"student", "ok", "result" | "reason", "seconds"}``; never raises.
     """
     from .warm import fresh_engine, scratch_database, shared_engines
 
     started = time.monotonic()
-    student = task["student"]
+    student = task.student
     # one private gradebook path per worker process, a fresh copy of the template for each
     # submission: the worker's shared engine (and its compiled statements) serves them all
     shared_engines()
-    private = Path(task["workdir"]) / f"worker-{os.getpid()}.sqlite"
+    private = Path(task.workdir) / f"worker-{os.getpid()}.sqlite"
     scratch_database("sqlite:///" + str(private))
     fresh_engine("sqlite:///" + str(private))
     log, capture = capturing_logger(f"autograder.worker.{student}")
     outcome: dict = {"student": student}
-    stderr_path = Path(task["log_path"]).with_suffix(".stderr") if task.get("log_path") else None
+    stderr_path = Path(task.log_path).with_suffix(".stderr") if task.log_path else None
     try:
-        shutil.copyfile(task["template"], private)
+        shutil.copyfile(task.template, private)
         with _stderr_to(stderr_path), warnings.catch_warnings():
             # nbgrader's own add_submission trips SQLAlchemy's autoflush warning; harmless, and
             # noise in the middle of a progress bar.
@@ -55,7 +66,7 @@ def grade_submission(task: dict) -> dict:
     finally:
         fresh_engine("sqlite:///" + str(private))
         private.unlink(missing_ok=True)
-        capture.write(task.get("log_path"))
+        capture.write(task.log_path)
     outcome["seconds"] = time.monotonic() - started
     return outcome
 
@@ -107,30 +118,36 @@ def _feedback_converter():
 _FeedbackConverter = None
 
 
-def _autograde(task: dict, url: str, log, capture) -> dict:
+def _config(course: Course, task: WorkerTask):
+    """The course's nbgrader config for grading ``task``'s submission alone: the same pipeline
+    as ``nbgrader autograde --force --create`` run for that student."""
+    config = course.config()
+    config.CourseDirectory.student_id = task.student
+    config.CourseDirectory.assignment_id = task.assignment
+    config.CourseDirectory.notebook_id = "*"
+    config.Autograde.force = True
+    config.Autograde.create_student = True
+    config.GenerateFeedback.force = True
+    if task.unsandboxed:
+        config.SandboxedExecute.unsandboxed = True
+    return config
+
+
+def _autograde(task: WorkerTask, url: str, log, capture) -> dict:
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
 
-    from . import gradebook as gb
+    from ..course import gradebook as gb
     from .warm import cached_metadata_validation
 
-    student, assignment = task["student"], task["assignment"]
+    student, assignment = task.student, task.assignment
     cached_metadata_validation()
-    course = Course(Path(task["root"]), db_url_override=url)
+    course = Course(Path(task.root), db_url_override=url)
     course_id = course.course_id
-    if task.get("prior"):  # without one, nbgrader's Autograde creates student and submission
+    if task.prior:  # without one, nbgrader's Autograde creates student and submission
         with gb.Gradebook(url, course_id) as private_book:
-            gb.seed_prior(private_book, assignment, student, task["prior"])
-    overrides = {
-        "CourseDirectory": {"student_id": student, "assignment_id": assignment, "notebook_id": "*"},
-        # the command already normalized every submission at intake (grade.normalize), so
-        # nbgrader_config.py's pre-convert hook would only read each notebook a second time
-        "Autograde": {"force": True, "create_student": True, "pre_convert_hook": None},
-        "GenerateFeedback": {"force": True},
-    }
-    for section, traits in (task.get("config") or {}).items():
-        overrides.setdefault(section, {}).update(traits)
-    config = course.config(**overrides)
+            gb.seed_prior(private_book, assignment, student, task.prior)
+    config = _config(course, task)
     coursedir = CourseDirectory(config=config)
     try:
         Autograde(coursedir=coursedir, config=config, log=log).start()

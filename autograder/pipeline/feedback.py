@@ -8,29 +8,28 @@ remain, closed here by :class:`FeedbackForStudents` (a preprocessor for
 ``GenerateFeedback.preprocessors``, after ``GetGrades``):
 
 - a test cell nbgrader did not judge (one a student re-flagged as a solution cell and nbgrader
-  kept so) still carries its hidden-test source: every ``BEGIN HIDDEN TESTS`` region is cut;
+  kept so) still carries its hidden-test source: every hidden-test region (nbgrader's
+  ``ClearHiddenTests`` delimiters) is cut;
 - the scores are spread over many test cells: a table of points per function is put on top.
 """
-import re
-
 from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from .grade_ids import column_of, solution_functions
+from ..vocabulary import SUMMARY_MARKER, column_of, markers, regions, solution_functions
 
-HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?",
-                           re.MULTILINE | re.DOTALL)
 HIDDEN_LINE = "# hidden test: judged by the grader"
-SUMMARY_MARKER = "lossopt_feedback_summary"
 
 
-def strip_hidden_tests(source):
-    """``source`` with every hidden-test region replaced by one neutral line."""
-    stripped = HIDDEN_REGION.sub(HIDDEN_LINE + "\n", source)
-    if "BEGIN HIDDEN TESTS" in stripped:  # an unterminated region: cut to the end
-        stripped = stripped[:stripped.index("BEGIN HIDDEN TESTS")].rsplit("\n", 1)[0]
-        stripped += "\n" + HIDDEN_LINE
-    return stripped
+def strip_hidden_tests(source, delimiters=None):
+    """``source`` with every hidden-test region (``delimiters``: a
+    :class:`~autograder.vocabulary.Markers`, nbgrader's defaults when None) replaced by one
+    neutral line; a region never closed is cut to the end."""
+    delimiters = delimiters or markers()
+    lines = source.splitlines(keepends=True)
+    for first, last in reversed(regions(source, delimiters.begin_hidden, delimiters.end_hidden)):
+        closed = last is not None
+        lines[first:(last + 1 if closed else len(lines))] = [HIDDEN_LINE + ("\n" if closed else "")]
+    return "".join(lines)
 
 
 def score_table(notebook):
@@ -83,9 +82,10 @@ class FeedbackForStudents(NbGraderPreprocessor):
     """Cut hidden-test text and put a score-per-function table on top (run after GetGrades)."""
 
     def preprocess(self, nb, resources):
+        delimiters = markers(self.config)
         for cell in nb.cells:
-            if "BEGIN HIDDEN TESTS" in cell.get("source", ""):
-                cell.source = strip_hidden_tests(cell.source)
+            if delimiters.is_hidden_test(cell.get("source", "")):
+                cell.source = strip_hidden_tests(cell.source, delimiters)
         nb.cells = [c for c in nb.cells if not c.get("metadata", {}).get(SUMMARY_MARKER)]
         grades = resources.get("nbgrader", {})
         _mark_awaiting_manual_grades(nb, grades)

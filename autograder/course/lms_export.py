@@ -29,7 +29,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from . import lms_records
-from .course import Course
+from .folder import Course
 from .export import GradeTable, StudentGrades, read_table
 from .lms_records import LmsRecord
 
@@ -98,12 +98,17 @@ def _display_name(student: str, who: Identity) -> str:
     return who.lms_name or student
 
 
-def canvas_column(assignment: str, canvas_assignment_id: str | None) -> str:
-    if canvas_assignment_id is None:
-        return assignment
-    if not canvas_assignment_id.isdigit():
+def check_canvas_assignment_id(canvas_assignment_id: str | None) -> None:
+    """Refuse an id Canvas could not have given (None: no id, which is fine)."""
+    if canvas_assignment_id is not None and not canvas_assignment_id.isdigit():
         raise ValueError(f"--canvas-assignment-id {canvas_assignment_id!r}: a Canvas assignment id is a "
                          "number (the one in the assignment's address, .../assignments/98765)")
+
+
+def canvas_column(assignment: str, canvas_assignment_id: str | None) -> str:
+    check_canvas_assignment_id(canvas_assignment_id)
+    if canvas_assignment_id is None:
+        return assignment
     return f"{assignment} ({canvas_assignment_id})"
 
 

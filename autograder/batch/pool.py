@@ -1,12 +1,12 @@
 """Grade many submissions at once: ``--jobs N`` worker processes, one writer.
 
-Choice: workers autograde into private per-submission SQLite gradebooks (see ``worker``) and
-only this process writes the course gradebook, merging each result in one short transaction as
-it arrives (see ``gradebook.merge_result``). The alternative, N nbgrader processes writing one
-SQLite file with retries, serialises every one of nbgrader's many small commits per submission
-behind the file lock and still fails once a writer waits past SQLite's timeout; with private
-gradebooks the workers never contend, the course database sees one writer per run, and the same
-code serves PostgreSQL, where several runs (graders) may merge at once.
+Choice: workers autograde into private per-submission SQLite gradebooks (see ``worker``) and only
+this process writes the course gradebook, merging each result in one short transaction as it
+arrives (see ``autograder.course.gradebook.merge_result``). The alternative, N nbgrader processes
+writing one SQLite file with retries, serialises every one of nbgrader's many small commits per
+submission behind the file lock and still fails once a writer waits past SQLite's timeout; with
+private gradebooks the workers never contend, the course database sees one writer per run, and the
+same code serves PostgreSQL, where several runs (graders) may merge at once.
 
 Workers are forked from this process, which has imported nbgrader already, so a worker starts in
 milliseconds (a fresh interpreter would import nbgrader again: seconds on a busy machine); the
@@ -26,7 +26,7 @@ import sys
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from .worker import grade_submission
+from .worker import WorkerTask, grade_submission
 
 
 def default_jobs() -> int:
@@ -49,7 +49,7 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
                                initializer=_die_with_parent, initargs=(os.getpid(),))
 
 
-def run_parallel(tasks: list[dict], jobs: int, on_result) -> None:
+def run_parallel(tasks: list[WorkerTask], jobs: int, on_result) -> None:
     """Run ``grade_submission`` on every task with at most ``jobs`` at a time, calling
     ``on_result(outcome)`` in this process for each as it finishes (in completion order).
 
@@ -59,20 +59,20 @@ def run_parallel(tasks: list[dict], jobs: int, on_result) -> None:
     breaks: dict[str, int] = {}
     pending = list(tasks)
     while pending:
-        alone = [t for t in pending if breaks.get(t["student"], 0) >= 2]
-        together = [t for t in pending if breaks.get(t["student"], 0) < 2]
+        alone = [t for t in pending if breaks.get(t.student, 0) >= 2]
+        together = [t for t in pending if breaks.get(t.student, 0) < 2]
         pending = []
         for batch, width in ([(together, jobs)] if together else []) + [([t], 1) for t in alone]:
             for task in _run_batch(batch, width, on_result):
-                breaks[task["student"]] = breaks.get(task["student"], 0) + 1
-                if len(batch) == 1 and breaks[task["student"]] > 2:
-                    on_result({"student": task["student"], "ok": False,
+                breaks[task.student] = breaks.get(task.student, 0) + 1
+                if len(batch) == 1 and breaks[task.student] > 2:
+                    on_result({"student": task.student, "ok": False,
                                "reason": "the grading process died (killed by the system, e.g. out of memory)"})
                 else:
                     pending.append(task)
 
 
-def _run_batch(batch: list[dict], jobs: int, on_result) -> list[dict]:
+def _run_batch(batch: list[WorkerTask], jobs: int, on_result) -> list[WorkerTask]:
     """Grade ``batch``; returns the tasks lost to a dead worker."""
     pool = _pool(max(1, min(jobs, len(batch))))
     futures = {pool.submit(grade_submission, task): task for task in batch}
@@ -89,7 +89,7 @@ def _run_batch(batch: list[dict], jobs: int, on_result) -> list[dict]:
                     lost.append(task)
                     continue
                 except Exception as error:  # a bug in the worker, not the submission's fault
-                    outcome = {"student": task["student"], "ok": False,
+                    outcome = {"student": task.student, "ok": False,
                                "reason": f"grading worker error: {type(error).__name__}: {error}"}
                 on_result(outcome)
     finally:

@@ -34,7 +34,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .course import Course, CourseError
+from .folder import Course, CourseError
 
 #: ``<student>_<anything>.ipynb``: the student id is everything before the first underscore.
 DEFAULT_PATTERN = r"(?P<student>[A-Za-z0-9][A-Za-z0-9.@+-]*)_(?P<notebook>.+)\.ipynb"

@@ -31,7 +31,7 @@ LEDGER = Table(
     Column("course_id", String(128), primary_key=True),
     Column("assignment", String(128), primary_key=True),
     Column("student", String(128), primary_key=True),
-    # "<hash as collected>:<hash as graded>" (see grade._is_current)
+    # "<hash as collected>:<hash as graded>" (see autograder.batch.run.is_current)
     Column("content_hash", String(160), nullable=False),
     Column("status", String(16), nullable=False),
     Column("reason", Text()),
@@ -85,7 +85,7 @@ def open_gradebook(db_url: str, course_id: str) -> Gradebook:
 def content_hash(submission_folder: Path, source_notebooks: list[Path]) -> str:
     """SHA-256 over the submission's files (names and bytes) and the assignment's source
     notebooks: a changed submission or changed tests both mean the old grade is stale."""
-    from autograder.submissions import ORIGINAL_SUFFIX
+    from autograder.pipeline.intake import ORIGINAL_SUFFIX
 
     digest = hashlib.sha256()
     # the original bytes normalization keeps beside a notebook it rewrote are not the submission

@@ -16,6 +16,7 @@ feedback) and returned to the caller. A file it cannot read at all becomes the r
 it, so nothing is lost.
 """
 import copy
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,8 @@ import nbformat
 from nbformat.v4 import new_markdown_cell
 from nbformat.v4.nbbase import random_cell_id
 
-NOTES_MARKER = "lossopt_grading_notes"
+from ..vocabulary import NOTES_MARKER
+
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")  # latin-1 decodes any byte string
 ORIGINAL_SUFFIX = ".original"
 # the cell metadata a gradable notebook keeps; anything else (and any wrong type) is dropped
@@ -247,6 +249,17 @@ def read_submission(data, release, name="notebook"):
     return Normalized(notebook, problems)
 
 
+#: (release file, sha256 of a notebook's bytes) of notebooks this process wrote or found in
+#: gradable form. A grading command normalizes every submission before it forks its workers, so
+#: the course's intake hook, run again by nbgrader inside each worker, recognises them here
+#: instead of reading each notebook a second time.
+_GRADABLE: set[tuple[str, str]] = set()
+
+
+def _gradable_key(release_path, data: bytes) -> tuple[str, str]:
+    return (str(Path(release_path).resolve()), hashlib.sha256(data).hexdigest())
+
+
 def normalize_submission(path, release_path):
     """Rewrite the notebook at ``path`` in its gradable form (see the module docstring).
 
@@ -262,6 +275,7 @@ def normalize_submission(path, release_path):
         if result.problems:
             path.with_name(path.name + ORIGINAL_SUFFIX).write_bytes(data)
         path.write_text(text, encoding="utf-8")
+    _GRADABLE.add(_gradable_key(release_path, text.encode("utf-8")))
     return result
 
 
@@ -280,12 +294,12 @@ def normalize_submitted(course_root, assignment, release_folder="exercises"):
 
 
 def main(argv=None):
-    """``python -m autograder.submissions ASSIGNMENT [--course DIR]``: normalize the course's
+    """``python -m autograder.pipeline.intake ASSIGNMENT [--course DIR]``: normalize the course's
     ``submitted/*/ASSIGNMENT`` notebooks before ``nbgrader autograde`` (after ``nbgrader
     collect`` or ``zip_collect``); prints what changed, per student."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m autograder.submissions",
+    parser = argparse.ArgumentParser(prog="python -m autograder.pipeline.intake",
                                      description=main.__doc__.splitlines()[0])
     parser.add_argument("assignment")
     parser.add_argument("--course", default=".", help="course root (default: this folder)")
@@ -316,4 +330,5 @@ def pre_convert_hook(assignment, student, notebooks, release_root, **_):
     for path in notebooks:
         release_path = Path(release_root) / assignment / Path(path).name
         if release_path.is_file() and Path(path).is_file() and not Path(path).is_symlink():
-            normalize_submission(path, release_path)
+            if _gradable_key(release_path, Path(path).read_bytes()) not in _GRADABLE:
+                normalize_submission(path, release_path)

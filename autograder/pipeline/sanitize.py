@@ -44,8 +44,7 @@ from nbformat.notebooknode import NotebookNode, from_dict
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-from .feedback import SUMMARY_MARKER
-from .submissions import NOTES_MARKER
+from ..vocabulary import NOTES_MARKER, SUMMARY_MARKER
 
 REMOVED = "[removed before grading: {what}]"
 CLEANED_CELL_CLASS = "lossopt-cleaned"

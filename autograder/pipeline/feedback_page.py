@@ -1,10 +1,10 @@
 """The feedback page a student gets: math typeset without a script, and a Content-Security-Policy
 that lets no script run at all.
 
-:mod:`autograder.sanitize` removes everything that could run from a graded notebook before the
+:mod:`autograder.pipeline.sanitize` removes everything that could run from a graded notebook before the
 page is rendered. Should a payload ever get past it (a parser quirk, a new renderer feature), the
 page itself still refuses to run it. The page needs no script of its own: its math is MathML
-(:mod:`autograder.math_markup`), which browsers typeset natively, so nbgrader's template's
+(:mod:`autograder.pipeline.math_markup`), which browsers typeset natively, so nbgrader's template's
 MathJax (loaded from a CDN, and so raw TeX for a student offline) is left out. The policy, the
 first element of ``<head>``, then allows no script, no connection, frame, plug-in, form target or
 ``<base>``; images and fonts only as ``data:`` URLs, so the page loads nothing from anywhere and

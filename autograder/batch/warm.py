@@ -38,7 +38,7 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from sqlalchemy import event
 
-from ..feedback_page import FeedbackPage, latex_outputs_as_mathml, with_content_security_policy
+from ..pipeline.feedback_page import FeedbackPage, latex_outputs_as_mathml, with_content_security_policy
 
 # -- cell metadata validation ------------------------------------------------------------------
 
@@ -70,7 +70,7 @@ class _CachedSchemaValidation:
 
 def cached_metadata_validation() -> None:
     """Make nbgrader's cell-metadata checks in this process reuse one validator per schema.
-    Idempotent; meant for grading workers (``autograder.cli.worker``)."""
+    Idempotent; meant for grading workers (``autograder.batch.worker``)."""
     from nbgrader.nbgraderformat import common
 
     if not isinstance(common.jsonschema, _CachedSchemaValidation):

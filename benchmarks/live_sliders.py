@@ -1,0 +1,139 @@
+"""Live slider speed in a real JupyterLab: from a key press to the new frame on screen.
+
+    .venv/bin/python benchmarks/live_sliders.py [--moves N] [CHAPTER ...]
+
+Each chapter with slider figures (default: all) is opened in a JupyterLab this script starts on
+127.0.0.1 (as a reader's kernel: live sliders), run with *Run All Cells* in Debian's chromium,
+and each slider figure is then driven from the keyboard, as a reader does: focus a slider's
+handle, press an arrow key. A move's time runs from the key event's time stamp to the first
+animation frame after the figure's image has changed and decoded (the frame the browser paints
+it in). Printed per figure:
+
+- ``never drawn``: the first move of a figure nobody has touched (no frame drawn ahead yet, so
+  the kernel draws it when the move reaches it);
+- ``drawn``: the median of ``N`` moves back and forth between values already shown.
+
+Targets (the course's): drawn at most 16 ms (one frame at 60 Hz), never drawn at most 50 ms.
+Prints figures; asserts nothing. Needs Debian's chromium and playwright (``make install-test``).
+"""
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import browser  # noqa: E402
+
+# Armed before a key press: measures from that key event to the paint after the output's image
+# is a new, decoded frame (a 1x1 image is a frame not drawn yet).
+ARM = """(output) => {
+    window.__moveMs = null;
+    const before = (output.querySelector('.widget-image') || {}).src;
+    const onKey = (event) => {
+        document.removeEventListener('keydown', onKey, true);
+        const start = event.timeStamp;
+        const check = () => {
+            const image = output.querySelector('.widget-image');
+            if (image && image.src !== before && image.complete && image.naturalWidth > 1) {
+                requestAnimationFrame(() => { window.__moveMs = performance.now() - start; });
+            } else {
+                requestAnimationFrame(check);
+            }
+        };
+        requestAnimationFrame(check);
+    };
+    document.addEventListener('keydown', onKey, true);
+}"""
+
+
+def chapters_with_sliders():
+    from conftest import source_of, toc_files
+
+    return [name for name in toc_files()
+            if source_of(name).suffix == ".md" and "interactive_figure(" in source_of(name).read_text()]
+
+
+def notebook_of(chapter, folder):
+    import jupytext
+    from conftest import source_of
+
+    path = folder / (Path(chapter).name + ".ipynb")
+    jupytext.write(jupytext.read(source_of(chapter)), path)
+    return path.name
+
+
+def move(page, output, handle, key):
+    """Milliseconds from pressing ``key`` on ``handle`` to the new frame painted in ``output``."""
+    page.evaluate(ARM, output)
+    handle.press(key)
+    page.wait_for_function("() => window.__moveMs !== null", timeout=60_000)
+    return page.evaluate("() => window.__moveMs")
+
+
+def measure_chapter(page, base, token, notebook, moves):
+    page.goto(f"{base}/lab/tree/{notebook}?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    browser.wait_until(lambda: browser.kernels_idle(base, token), 120, "the kernel to start")
+    browser.run_all_cells(page, base, token)
+    outputs = page.locator(".jp-OutputArea-output:has(.widget-slider):has(.widget-image)")
+    results = []
+    for k in range(outputs.count()):
+        output = outputs.nth(k).element_handle()
+        output.scroll_into_view_if_needed()
+        handle = outputs.nth(k).locator(".noUi-handle").first
+        handle.focus()
+        at = int(float(handle.get_attribute("aria-valuenow") or 0))
+        top = int(float(handle.get_attribute("aria-valuemax") or 0))
+        forward, back = ("ArrowRight", "ArrowLeft") if at < top else ("ArrowLeft", "ArrowRight")
+        never = move(page, output, handle, forward)
+        drawn = [move(page, output, handle, back if i % 2 == 0 else forward) for i in range(moves)]
+        results.append({"figure": k + 1, "never_drawn_ms": never, "drawn_ms": drawn})
+    return results
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("chapters", nargs="*", help="e.g. book/06_momentum (default: every chapter with sliders)")
+    parser.add_argument("--moves", type=int, default=12, help="moves between drawn values per figure")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    chapters = args.chapters or chapters_with_sliders()
+    with tempfile.TemporaryDirectory(prefix="live-sliders-") as scratch:
+        scratch = Path(scratch)
+        home = scratch / "reader"
+        home.mkdir()
+        notebooks = {chapter: notebook_of(chapter, home) for chapter in chapters}
+        rows = []
+        with browser.reader_jupyterlab(home, scratch, sys.executable) as (base, token), \
+                sync_playwright() as playwright:
+            chromium = browser.launch(playwright)
+            for chapter, notebook in notebooks.items():
+                page = chromium.new_page(viewport={"width": 1280, "height": 900})
+                started = time.monotonic()
+                for result in measure_chapter(page, base, token, notebook, args.moves):
+                    rows.append((chapter, result))
+                    drawn = statistics.median(result["drawn_ms"])
+                    print(f"{chapter} figure {result['figure']}: never drawn {result['never_drawn_ms']:6.1f} ms, "
+                          f"drawn median {drawn:5.1f} ms (max {max(result['drawn_ms']):5.1f}) "
+                          f"over {len(result['drawn_ms'])} moves", flush=True)
+                page.close()
+                browser.shutdown_kernels(base, token)  # and the drawing process each kernel forked
+                print(f"  ({chapter}: {time.monotonic() - started:.0f} s with Run All)", flush=True)
+            chromium.close()
+    if rows:
+        never = [r["never_drawn_ms"] for _, r in rows]
+        drawn = [m for _, r in rows for m in r["drawn_ms"]]
+        print(f"\n{len(rows)} figures: never drawn median {statistics.median(never):.1f} ms "
+              f"(max {max(never):.1f}); drawn median {statistics.median(drawn):.1f} ms over {len(drawn)} moves "
+              f"(90th percentile {statistics.quantiles(drawn, n=10)[-1]:.1f} ms)")
+        print("targets: drawn <= 16 ms, never drawn <= 50 ms")
+
+
+if __name__ == "__main__":
+    main()
