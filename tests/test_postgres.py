@@ -1,76 +1,26 @@
 """The grading command on a PostgreSQL gradebook shared by two graders running at once.
 
-The test starts its own PostgreSQL server (Debian's ``postgresql`` binaries: initdb, pg_ctl) in a
-temporary folder on a free localhost port, as the ``postgres`` user when run as root (the server
-refuses to run as root). Two course folders (two graders' machines) grade overlapping sets of
+The test starts its own PostgreSQL server (``postgres_server``: Debian's binaries, a temporary
+folder, a free localhost port). Two course folders (two graders' machines) grade overlapping sets of
 students at the same moment into it, both starting before the assignment is in the gradebook.
 """
-import glob
-import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from autograder.course.folder import driver_url
+from postgres_server import BIN, MISSING, postgres_server
 from submission_mix import submission_mix, write_submitted
 from test_cli_grade import ASSIGNMENT, autograded_points, new_course
 
-
-def postgres_bin():
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-BIN = postgres_bin()
-pytestmark = pytest.mark.skipif(
-    BIN is None, reason="PostgreSQL server binaries (initdb, pg_ctl) not found: "
-                        "install the Debian package `postgresql` (make test does, via .ci/system-deps.sh)")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def as_server_user(args):
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *args]
-    return args
+pytestmark = pytest.mark.skipif(BIN is None, reason=MISSING)
 
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    # Not under pytest's tmp_path: that is private to root (0700), and the server runs as postgres.
-    folder = Path(tempfile.mkdtemp(prefix="autograder-postgres-"))
-    data, sockets = folder / "data", folder / "sockets"
-    sockets.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-        shutil.chown(sockets, "postgres")
-        folder.chmod(0o755)
-    port = free_port()
-    subprocess.run(as_server_user([str(BIN / "initdb"), "-D", str(data), "-U", "grader", "--auth=trust",
-                                   "--no-sync"]), check=True, capture_output=True)
-    subprocess.run(as_server_user([str(BIN / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"),
-                                   "-o", f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off",
-                                   "-w", "start"]), check=True, capture_output=True)
-    try:
-        subprocess.run([str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "grader", "course"],
-                       check=True, capture_output=True)
-        yield f"postgresql://grader@127.0.0.1:{port}/course"
-    finally:
-        subprocess.run(as_server_user([str(BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
-                       capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
+    with postgres_server() as url:
+        yield url
 
 
 def test_two_grading_runs_at_once_into_one_postgres_gradebook(postgres_url, tmp_path):

@@ -9,8 +9,9 @@
    ``course.lms_records.record`` keeps what the download's file names said (late, name, file id);
 4. :func:`select_submissions`: which submissions are new or changed (the re-run ledger);
 5. :func:`normalize`: each one put in gradable form (``pipeline.intake``);
-6. :func:`grade_in_parallel`: autograde and feedback in the worker pool, each result merged
-   into the course gradebook as it arrives;
+6. :func:`grade_in_parallel`: autograde and feedback in the local worker pool (``batch.pool``)
+   or, when the options name a scheduler, on that Dask cluster (``batch.cluster``), whatever
+   finished together merged into the course gradebook in one transaction (``course.merging``);
 7. :func:`write_outputs`: ``grades.csv`` (with its ``late`` column), ``canvas.csv`` and
    ``moodle.csv`` (``course.lms_export``) and ``report.html``.
 
@@ -30,6 +31,7 @@ from ..course import lms_export, lms_records
 from ..course.export import GradeTable, grade_id_order, write_csv
 from ..course.folder import Course, CourseError
 from ..course.lms import Collection, collect
+from ..course.merging import merge_batch
 from ..course.release import add_to_gradebook, generate
 from ..course.report import write_report
 from .pool import run_parallel
@@ -44,6 +46,7 @@ class GradingOptions:
     force: bool = False  # grade again submissions already graded and unchanged
     pattern: str | None = None  # how an LMS file name carries the student id (see course.lms)
     unsandboxed: bool = False  # run student code without bubblewrap (every notebook is flagged)
+    scheduler: str | None = None  # grade on the Dask cluster at this address (batch.cluster), not in jobs
     #: the assignment's id in Canvas: canvas.csv's column then updates that assignment on import
     canvas_assignment_id: str | None = None
 
@@ -70,6 +73,7 @@ class Summary:
     lms_files: dict[str, Path]  # canvas.csv and moodle.csv, by LMS
     late: list[str]  # submissions the LMS or nbgrader's timestamps mark late
     lms_incomplete: int  # submissions whose LMS grade waits for the formgrader (left empty)
+    cluster: list[str] = field(default_factory=list)  # a cluster run's report (ClusterEngine.report)
 
 
 def uses_sandbox(course: Course) -> bool:
@@ -84,10 +88,16 @@ def uses_sandbox(course: Course) -> bool:
     return any(isinstance(p, type) and issubclass(p, SandboxedExecute) for p in classes)
 
 
-def check_sandbox(course: Course, options: GradingOptions) -> bool:
-    """Check up front that the configured sandbox can run here; returns whether this run's
+def check_sandbox(course: Course, options: GradingOptions, cluster=None) -> bool:
+    """Check up front that the configured sandbox can run where student code will run: here,
+    or on every worker of ``cluster`` (a ``batch.cluster.ClusterEngine``, whose check also
+    refuses workers that would grade differently from this machine); returns whether this run's
     student code runs unsandboxed (asked for, and the course uses the sandbox at all)."""
-    if not uses_sandbox(course):
+    sandboxed = uses_sandbox(course)
+    if cluster is not None:
+        cluster.check(sandboxed and not options.unsandboxed)
+        return sandboxed and options.unsandboxed
+    if not sandboxed:
         return False
     if options.unsandboxed:
         return True
@@ -216,9 +226,11 @@ class Outcomes:
 
 
 def grade_in_parallel(course: Course, master, assignment: str, selection: Selection, source_notebooks,
-                      scratch: Path, options: GradingOptions, unsandboxed: bool, progress) -> Outcomes:
-    """Autograde and give feedback for ``selection.to_grade`` in ``options.jobs`` workers, each
-    in a private gradebook, merging every result into ``master`` as it arrives (one writer)."""
+                      scratch: Path, options: GradingOptions, unsandboxed: bool, progress,
+                      cluster=None) -> Outcomes:
+    """Autograde and give feedback for ``selection.to_grade`` in ``options.jobs`` local workers,
+    or on ``cluster`` (a ``batch.cluster.ClusterEngine``), each in a private gradebook, merging
+    the results into ``master`` as they arrive (one writer)."""
     submitted = course.folder("submitted")
     logs = course.grades_folder(assignment) / "logs"
     outcomes = Outcomes()
@@ -238,29 +250,36 @@ def grade_in_parallel(course: Course, master, assignment: str, selection: Select
     master.db.commit()
     master.engine.dispose()  # workers are forked: none may inherit a live connection
 
-    def on_result(outcome: dict) -> None:
-        student = outcome["student"]
-        if outcome["ok"]:
-            try:
-                gb.merge_result(master, assignment, student, outcome["result"], graded_digest(student))
-            except Exception as error:  # the grade exists only in this run's memory
-                outcome = {"ok": False, "reason": f"could not save the grades: {error}"}
-        if outcome["ok"]:
-            result = outcome["result"]
-            outcomes.scores[student] = result["score"]
-            if outcome.get("warning"):
-                outcomes.warnings[student] = outcome["warning"]
-            message = f"{student}: {result['score']:g}/{result['max_score']:g}"
-        else:
-            outcomes.failures[student] = outcome["reason"]
-            try:
-                gb.record_failure(master, assignment, student, graded_digest(student), outcome["reason"])
-            except Exception:
-                pass  # the summary still names it; the ledger only speeds up re-runs
-            message = f"{student}: FAILED, {outcome['reason']}"
-        progress.advance(message)
+    def on_results(batch: list[dict]) -> None:
+        # one transaction for the whole batch (course.merging.merge_batch): what finished
+        # together is merged together, so the one writer keeps up with many workers
+        unsaved = merge_batch(master, assignment, [(o["student"], o["result"], graded_digest(o["student"]))
+                                                   for o in batch if o["ok"]])
+        for outcome in batch:
+            student = outcome["student"]
+            if student in unsaved:  # the grade exists only in this run's memory
+                outcome = {"student": student, "ok": False,
+                           "reason": f"could not save the grades: {unsaved[student]}"}
+            where = f" [{outcome['worker']}]" if outcome.get("worker") else ""  # a cluster's worker
+            if outcome["ok"]:
+                result = outcome["result"]
+                outcomes.scores[student] = result["score"]
+                if outcome.get("warning"):
+                    outcomes.warnings[student] = outcome["warning"]
+                message = f"{student}: {result['score']:g}/{result['max_score']:g}{where}"
+            else:
+                outcomes.failures[student] = outcome["reason"]
+                try:
+                    gb.record_failure(master, assignment, student, graded_digest(student), outcome["reason"])
+                except Exception:
+                    pass  # the summary still names it; the ledger only speeds up re-runs
+                message = f"{student}: FAILED, {outcome['reason']}{where}"
+            progress.advance(message)
 
-    run_parallel(tasks, options.jobs, on_result)
+    if cluster is not None:
+        cluster.run(course, assignment, template, tasks, on_results, logs)
+    else:
+        run_parallel(tasks, options.jobs, lambda outcome: on_results([outcome]))
     return outcomes
 
 
@@ -279,9 +298,27 @@ def write_outputs(course: Course, assignment: str, table: GradeTable, people: di
 def grade_assignment(course: Course, assignment: str, source: Path, options: GradingOptions,
                      progress, announce=lambda line: None) -> Summary:
     """The whole run (the steps of the module docstring). ``progress`` has ``start(n)`` and
-    ``advance(message)``; ``announce(line)`` is told what is about to be graded."""
+    ``advance(message)``; ``announce(line)`` is told the cluster found (with a scheduler) and
+    what is about to be graded."""
+    cluster = None
+    if options.scheduler:  # first: a scheduler that cannot be reached fails before anything is touched
+        from .cluster import ClusterEngine
+
+        cluster = ClusterEngine(options.scheduler, announce)
+    try:
+        summary = _grade_assignment(course, assignment, source, options, progress, announce, cluster)
+        if cluster is not None:
+            summary.cluster = cluster.report(course.grades_folder(assignment) / "logs")
+        return summary
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _grade_assignment(course: Course, assignment: str, source: Path, options: GradingOptions, progress,
+                      announce, cluster) -> Summary:
     source_notebooks = course.source_notebooks(assignment)
-    unsandboxed = check_sandbox(course, options)
+    unsandboxed = check_sandbox(course, options, cluster)
     collection = collect(course, assignment, source, options.pattern)
     failures: dict[str, str] = {r.path: r.reason for r in collection.rejected}
     notes: dict[str, list[str]] = {}
@@ -298,9 +335,10 @@ def grade_assignment(course: Course, assignment: str, source: Path, options: Gra
                                   release_notebooks(course, assignment, source_notebooks, scratch))
             announce(f"{assignment}: {len(collection.students)} submissions collected from {source}, "
                      f"{len(selection.to_grade)} to grade ({len(selection.unchanged)} unchanged since graded), "
-                     f"{len(collection.rejected)} files rejected; {options.jobs} jobs")
+                     f"{len(collection.rejected)} files rejected; "
+                     + (cluster.describe() if cluster is not None else f"{options.jobs} jobs"))
             outcomes = grade_in_parallel(course, master, assignment, selection, source_notebooks, scratch,
-                                         options, unsandboxed, progress)
+                                         options, unsandboxed, progress, cluster)
             table, people = lms_export.read_with_lms(master, course, assignment)
         finally:
             master.close()

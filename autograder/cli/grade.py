@@ -5,7 +5,8 @@ submission in parallel through nbgrader's ``Autograde`` with the course's ``nbgr
 (the same sandboxed, judged pipeline as ``nbgrader autograde``), generate each student's
 feedback, and write ``grades/ASSIGNMENT/grades.csv``, the LMS imports ``canvas.csv`` and
 ``moodle.csv``, and ``report.html``. One bad submission fails alone, with its reason; the run
-always ends with a summary.
+always ends with a summary. With ``--scheduler``, the submissions are graded on that Dask
+cluster instead (``autograder.batch.cluster``), merged here all the same.
 """
 from __future__ import annotations
 
@@ -58,6 +59,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--unsandboxed", action="store_true",
                         help="run student code without the bubblewrap sandbox, with YOUR permissions "
                              "(only for a machine without bubblewrap; every notebook is flagged)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="grade on the Dask cluster whose scheduler is at ADDRESS, e.g. "
+                             "tcp://HOST:8786 (--jobs is then ignored; see README)")
     parser.add_argument("--course", metavar="DIR", help="course folder (default: found from here)")
     parser.set_defaults(run=run)
 
@@ -99,10 +103,13 @@ def print_summary(summary: Summary, course: Course, assignment: str, out) -> Non
               "every notebook graded in this run is flagged so.", file=out)
     if summary.failed:
         print(f"Logs of failed submissions: {course.grades_folder(assignment) / 'logs'}", file=out)
+    for line in summary.cluster:
+        print(line, file=out)
 
 
 def run(args) -> int:
     course = Course.locate(args.course, args.db)
     options = GradingOptions(jobs=args.jobs, force=args.force, pattern=args.pattern,
-                             unsandboxed=args.unsandboxed, canvas_assignment_id=args.canvas_assignment_id)
+                             unsandboxed=args.unsandboxed, scheduler=args.scheduler,
+                             canvas_assignment_id=args.canvas_assignment_id)
     return 1 if grade(course, args.assignment, Path(args.source), options).failed else 0

@@ -114,7 +114,7 @@ def read_ledger(gradebook: Gradebook, assignment: str) -> dict[str, LedgerEntry]
     return {row.student: LedgerEntry(row.content_hash, row.status, row.reason, row.graded_at) for row in rows}
 
 
-def _write_ledger(gradebook: Gradebook, assignment: str, student: str, digest: str, status: str,
+def write_ledger(gradebook: Gradebook, assignment: str, student: str, digest: str, status: str,
                   reason: str | None) -> None:
     key = (LEDGER.c.course_id == gradebook.course_id) & (LEDGER.c.assignment == assignment) & \
           (LEDGER.c.student == student)
@@ -126,7 +126,7 @@ def _write_ledger(gradebook: Gradebook, assignment: str, student: str, digest: s
 
 def record_failure(gradebook: Gradebook, assignment: str, student: str, digest: str, reason: str) -> None:
     def write():
-        _write_ledger(gradebook, assignment, student, digest, "failed", reason)
+        write_ledger(gradebook, assignment, student, digest, "failed", reason)
         gradebook.db.commit()
     with_retries(write, rollback=gradebook.db.rollback)
 
@@ -235,22 +235,27 @@ def merge_result(gradebook: Gradebook, assignment: str, student: str, result: di
     entry, in one transaction (retried on contention). Manual scores already there are kept:
     nbgrader's rule that a human's grade wins over the autograder's."""
     def write():
-        gradebook.update_or_create_student(student)
-        extra = {"timestamp": result["timestamp"]} if result["timestamp"] else {}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # nbgrader's add_submission trips an autoflush warning
-            submission = gradebook.update_or_create_submission(assignment, student, **extra)
-        for notebook in submission.notebooks:
-            outcome = result["notebooks"].get(notebook.name)
-            if outcome is None:
-                continue
-            notebook.late_submission_penalty = outcome["late_submission_penalty"]
-            for grade in notebook.grades:
-                auto_score, needs_manual = outcome["grades"].get(grade.cell.name, (None, True))
-                grade.auto_score = auto_score
-                grade.needs_manual_grade = bool(needs_manual or grade.manual_score is not None)
-            for comment in notebook.comments:
-                comment.auto_comment = outcome["comments"].get(comment.cell.name)
-        _write_ledger(gradebook, assignment, student, digest, "graded", None)
+        write_result(gradebook, assignment, student, result, digest)
         gradebook.db.commit()
     with_retries(write, rollback=gradebook.db.rollback)
+
+
+def write_result(gradebook: Gradebook, assignment: str, student: str, result: dict, digest: str) -> None:
+    """``merge_result``'s writes, inside the caller's transaction (nothing is committed)."""
+    gradebook.update_or_create_student(student)
+    extra = {"timestamp": result["timestamp"]} if result["timestamp"] else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbgrader's add_submission trips an autoflush warning
+        submission = gradebook.update_or_create_submission(assignment, student, **extra)
+    for notebook in submission.notebooks:
+        outcome = result["notebooks"].get(notebook.name)
+        if outcome is None:
+            continue
+        notebook.late_submission_penalty = outcome["late_submission_penalty"]
+        for grade in notebook.grades:
+            auto_score, needs_manual = outcome["grades"].get(grade.cell.name, (None, True))
+            grade.auto_score = auto_score
+            grade.needs_manual_grade = bool(needs_manual or grade.manual_score is not None)
+        for comment in notebook.comments:
+            comment.auto_comment = outcome["comments"].get(comment.cell.name)
+    write_ledger(gradebook, assignment, student, digest, "graded", None)
