@@ -86,7 +86,7 @@ def test_progress_is_plain_text_one_line_per_submission(graded):
 def test_grades_csv_one_row_per_student_one_column_per_function(graded):
     rows = read_csv(graded.root)
     header = list(rows[0])
-    assert header[0] == "student_id" and header[-2:] == ["total", "awaiting_manual_grade"]
+    assert header[0] == "student_id" and header[-3:] == ["total", "awaiting_manual_grade", "late"]
     assert {"sigmoid", "bce_loss", "bce_grad", "softmax", "cross_entropy_loss"} <= set(header)
     # every column but the id and total is a function or a written answer, no raw check ids
     assert not any(h.endswith("_hidden") for h in header)
@@ -99,7 +99,7 @@ def test_grades_csv_one_row_per_student_one_column_per_function(graded):
         row = by_student[submission.student]
         total = float(row["total"])
         # a written answer no one has graded yet is empty, and the total counts what is graded
-        parts = sum(float(row[h] or 0) for h in header[1:-2])
+        parts = sum(float(row[h] or 0) for h in header[1:-3])
         assert total == pytest.approx(parts)
         if submission.kind == "correct":
             assert total == pytest.approx(full)
@@ -140,7 +140,7 @@ def test_report_has_inline_pictures_and_every_function(graded):
     assert html.count("<svg ") == 2 and "<img" not in html
     assert f"<title>{ASSIGNMENT}: scores of " in html and "<title>pass rate per graded function</title>" in html
     assert "http://" not in html and "https://" not in html and "<script" not in html
-    for function in list(read_csv(graded.root)[0])[1:-2]:  # not total, awaiting_manual_grade
+    for function in list(read_csv(graded.root)[0])[1:-3]:  # not total, awaiting_manual_grade, late
         assert f"<td>{function}</td>" in html
     assert "readme.txt" in html and "does not match the file-name pattern" in html
     assert "Read with problems" in html and "broken999" in html
@@ -246,3 +246,76 @@ def test_a_command_killed_outright_leaves_nothing_running_and_a_rerun_loses_noth
     rerun = autograder("grade", ASSIGNMENT, str(archive), "--jobs", "2", cwd=root)
     rows = read_csv(root)
     assert sorted(r["student_id"] for r in rows) == sorted(s.student for s in submissions), rerun.stdout
+
+
+def test_a_canvas_download_gives_late_marks_and_lms_imports(tmp_path):
+    """A Canvas "Download Submissions" zip (``name_[LATE_]userid_fileid_file``), one late, and a
+    student on the roster who submitted nothing; then the written answers graded by hand."""
+    from nbgrader.api import Gradebook
+
+    root = new_course(tmp_path / "course")
+    released = autograder("release", ASSIGNMENT, cwd=root)
+    assert released.returncode == 0, released.stderr
+    url = f"sqlite:///{root / 'gradebook.db'}"
+    with Gradebook(url, "lossopt") as gradebook:
+        gradebook.update_or_create_student("30003", first_name="Ada", last_name="Lovelace")
+    correct, wrong, blank = submission_mix(ASSIGNMENT, 3)
+    correct.notebook = nbformat.from_dict(json.loads(nbformat.writes(correct.notebook)))
+    for cell in correct.notebook.cells:  # an answer written: it waits for the formgrader
+        if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("grade"):
+            cell.source = "The sigmoid's slope vanishes where the prediction is confidently wrong."
+    names = {"10001": (correct, "doejane_10001_555001"), "20002": (wrong, "roerichard_LATE_20002_555002"),
+             "40004": (blank, "poeedgar_40004_555004")}
+    archive = tmp_path / "submissions.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for submission, prefix in names.values():
+            zf.writestr(f"{prefix}_{ASSIGNMENT}.ipynb", nbformat.writes(submission.notebook))
+    run = autograder("grade", ASSIGNMENT, str(archive), "--pattern", "canvas", "--jobs", "2",
+                     "--canvas-assignment-id", "777", cwd=root)
+    assert run.returncode == 0, run.stdout + run.stderr[-3000:]
+    assert "Late (as the LMS or nbgrader's timestamps mark them; no penalty applied here): 1: 20002" in run.stdout
+    rows = {row["student_id"]: row for row in read_csv(root)}
+    assert {s: r["late"] for s, r in rows.items()} == {"10001": "no", "20002": "yes", "30003": "", "40004": "no"}
+    report = (root / "grades" / ASSIGNMENT / "report.html").read_text()
+    assert "1 submission(s) late</strong>" in report
+    with Gradebook(url, "lossopt") as gradebook:  # the late mark changes no score: nbgrader's policy
+        assert gradebook.find_submission(ASSIGNMENT, "20002").score == pytest.approx(float(rows["20002"]["total"]))
+        assert gradebook.find_submission(ASSIGNMENT, "20002").late_submission_penalty in (None, 0)
+
+    def canvas():
+        with open(root / "grades" / ASSIGNMENT / "canvas.csv", newline="") as handle:
+            return list(csv.reader(handle))
+
+    header, points, *students = canvas()
+    assert header == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", f"{ASSIGNMENT} (777)"]
+    assert points[0] == "Points Possible" and float(points[5]) > 0
+    # 10001's written answer awaits the formgrader: no grade posted yet; the others left theirs
+    # blank (nbgrader scores an unchanged answer 0 by itself), so theirs are complete
+    assert rows["10001"]["awaiting_manual_grade"] and not rows["20002"]["awaiting_manual_grade"]
+    assert [(r[0], r[1], r[5]) for r in students] == [
+        ("doejane", "10001", ""), ("roerichard", "20002", rows["20002"]["total"]),
+        ("Lovelace, Ada", "30003", ""), ("poeedgar", "40004", "0")]
+
+    # the instructor grades the written answers in the formgrader (here: straight into the gradebook)
+    with Gradebook(url, "lossopt") as gradebook:
+        for student in names:
+            for notebook in gradebook.find_submission(ASSIGNMENT, student).notebooks:
+                for grade in notebook.grades:
+                    if grade.needs_manual_grade and grade.manual_score is None:
+                        grade.manual_score = 1.0
+                        graded_by_hand = student
+        gradebook.db.commit()
+    # and runs the command again, from the course's own submitted/ this time (no LATE in any name)
+    again = autograder("grade", ASSIGNMENT, str(root / "submitted"), cwd=root)
+    assert "0 to grade (3 unchanged since graded)" in again.stdout, again.stdout + again.stderr[-2000:]
+    assert graded_by_hand == "10001"
+    rows = {row["student_id"]: row for row in read_csv(root)}
+    assert rows["20002"]["late"] == "yes"  # kept from the Canvas download
+    posted = {r[1]: r[5] for r in canvas()[2:]}
+    assert posted["30003"] == ""  # never 0 for no submission
+    for student in names:
+        assert float(posted[student]) == pytest.approx(float(rows[student]["total"]))
+    assert float(posted["10001"]) > float(posted["20002"]) > float(posted["40004"]) == 0
+    with open(root / "grades" / ASSIGNMENT / "moodle.csv", newline="") as handle:
+        moodle = list(csv.DictReader(handle))
+    assert {r["ID number"]: r[ASSIGNMENT] for r in moodle} == posted

@@ -13,8 +13,10 @@ import time
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.batch.run import GradingOptions
 from autograder.course import gradebook as gb
-from autograder.course.folder import Course, prepare_nbgrader
+from autograder.course import lms_export, lms_records
+from autograder.course.folder import Course, CourseError, prepare_nbgrader
 from autograder.course.export import column_of, read_table, write_csv
 from autograder.course.report import write_report
 
@@ -128,11 +130,12 @@ def test_csv_and_report_from_the_gradebook(course, tmp_path):
         rows = list(csv.reader(handle))
     # (columns follow the notebook's order; this toy source has no test cells, so grade-id order)
     # a written answer no one has graded yet is empty (awaiting), never 0
-    assert rows == [["student_id", "adam", "adam_step", "written", "total", "awaiting_manual_grade"],
-                    ["alice", "1", "5", "", "6", "written"],
-                    ["bob", "0", "2", "", "2", "written"],
-                    ["carol", "", "", "", "", ""],
-                    ["dan", "", "", "", "", ""]]
+    # late: empty, no due date and no LMS said anything
+    assert rows == [["student_id", "adam", "adam_step", "written", "total", "awaiting_manual_grade", "late"],
+                    ["alice", "1", "5", "", "6", "written", ""],
+                    ["bob", "0", "2", "", "2", "written", ""],
+                    ["carol", "", "", "", "", "", ""],
+                    ["dan", "", "", "", "", "", ""]]
     assert table.pass_rate("adam_step") == 0.5 and table.pass_rate("adam") == 0.5
     assert table.pass_rate("written") is None and table.awaiting_count() == 2
     assert table.summary() == {"graded": 2, "max_total": 8.0, "mean": 4.0, "median": 4.0}
@@ -146,6 +149,84 @@ def test_csv_and_report_from_the_gradebook(course, tmp_path):
     assert "alice: written" in html  # awaiting a manual grade
     assert "2 written answer(s) wait for a grade in the formgrader" in html
     assert "<td>written</td><td class='num'>2</td><td class='num'>–</td><td class='num'>awaiting grading</td>" in html
+
+
+# The published columns of each LMS's import, written out here so the test checks the exporter
+# against the documentation rather than against itself:
+# - Canvas: Instructor Guide "How do I import grades in the Gradebook?" and the header of the CSV
+#   its Gradebook > Export writes: Student, ID, SIS User ID, SIS Login ID, Section, then one column
+#   per assignment named "<name> (<assignment id>)", then the "Points Possible" row.
+CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+CANVAS_POINTS = "Points Possible"
+# - Moodle: Moodle Docs "Import grades" (Import grades from CSV): one column identifying the user
+#   (user id, username, ID number or email address, chosen under "Identify user by") and a column
+#   per grade item; the user fields named as Moodle's own CSV grade export names them.
+MOODLE_USER_FIELDS = {"ID number", "Email address", "First name", "Last name", "Username"}
+
+
+def test_lms_imports_and_late_marks_from_the_gradebook(course, tmp_path):
+    import datetime
+
+    due = datetime.datetime(2026, 3, 1, 12, 0)
+    master = gb.open_gradebook(course.db_url, "lossopt")
+    try:
+        master.update_or_create_assignment(ASSIGNMENT, duedate=due)
+        full = {"adam_step_first_step": 2.0, "adam_step_hidden": 3.0, "adam_rollout": 1.0, "written": None}
+        # Canvas ids as student ids (collected with --pattern canvas)
+        for student in ("101", "102", "104"):
+            gb.merge_result(master, ASSIGNMENT, student, result(full), student)
+        master.find_grade("written", ASSIGNMENT, ASSIGNMENT, "101").manual_score = 1.5  # graded by hand
+        master.find_grade("written", ASSIGNMENT, ASSIGNMENT, "104").manual_score = 0.0
+        master.db.commit()
+        # nbgrader's own timestamp says 104 came a day after the due date
+        gb.merge_result(master, ASSIGNMENT, "104", dict(result(full), timestamp=due + datetime.timedelta(days=1)),
+                        "104")
+        master.update_or_create_student("103", first_name="Ada", last_name="Lovelace", email="ada@example.org")
+        master.update_or_create_student("105", lms_user_id="555")  # on the roster, nothing submitted
+        lms_records.record(master, ASSIGNMENT, {
+            "101": {"late": True, "name": "doejane", "submission": "9001"},
+            "102": {"late": False, "name": "roerichard", "submission": "9002"},
+            "106": {"late": None, "name": None, "submission": None}})  # said nothing: not stored
+        table, people = lms_export.read_with_lms(master, course, ASSIGNMENT)
+        assert set(lms_records.read(master, ASSIGNMENT)) == {"101", "102"}
+    finally:
+        master.close()
+    files = lms_export.write_lms_files(table, people, tmp_path, canvas_assignment_id="98765")
+
+    with open(files["canvas"], newline="") as handle:
+        canvas = list(csv.reader(handle))
+    assert canvas[0][:5] == CANVAS_HEADER and canvas[0][5:] == [f"{ASSIGNMENT} (98765)"]
+    assert canvas[1] == [CANVAS_POINTS, "", "", "", "", "8"]
+    # 101: 6 autograded + 1.5 by hand; 102: its written answer awaits the formgrader, so empty;
+    # 103, 105: no submission, empty (105 matched by its Canvas id from the roster); 104: late, 6 + 0
+    assert canvas[2:] == [["doejane", "101", "", "", "", "7.5"], ["roerichard", "102", "", "", "", ""],
+                          ["Lovelace, Ada", "103", "", "", "", ""], ["104", "104", "", "", "", "6"],
+                          ["105", "555", "", "", "", ""]]
+    assert all(row[5] != "0" for row in canvas[2:])
+
+    with open(files["moodle"], newline="") as handle:
+        moodle = list(csv.reader(handle))
+    assert moodle[0][0] in MOODLE_USER_FIELDS and set(moodle[0][:-1]) <= MOODLE_USER_FIELDS
+    assert moodle[0][-1] == ASSIGNMENT
+    by_id = {row[0]: dict(zip(moodle[0], row)) for row in moodle[1:]}
+    assert {s: r[ASSIGNMENT] for s, r in by_id.items()} == {"101": "7.5", "102": "", "103": "", "104": "6", "105": ""}
+    assert by_id["103"]["Email address"] == "ada@example.org" and by_id["103"]["First name"] == "Ada"
+
+    with open(write_csv(table, tmp_path / "grades.csv"), newline="") as handle:
+        late = {row["student_id"]: row["late"] for row in csv.DictReader(handle)}
+    # LMS said late / on time; nbgrader's timestamp after the due date; no submission: empty
+    assert late == {"101": "yes", "102": "no", "103": "", "104": "yes", "105": ""}
+    assert table.late_count() == 2
+    html = write_report(table, {}, tmp_path / "report.html").read_text()
+    assert "2 submission(s) late</strong>" in html and "101, 104" in html
+    assert "No score here is reduced for it" in html
+
+    with pytest.raises(ValueError, match="a Canvas assignment id is a number"):
+        lms_export.canvas_column(ASSIGNMENT, "adam")
+    # the run's options refuse it before anything is collected or graded
+    with pytest.raises(CourseError, match="--canvas-assignment-id 'adam'"):
+        GradingOptions(jobs=1, canvas_assignment_id="adam")
+    assert GradingOptions(jobs=1, canvas_assignment_id="98765").canvas_assignment_id == "98765"
 
 
 def test_report_charts_are_escaped_inline_svg_without_matplotlib():

@@ -68,6 +68,21 @@ def test_custom_pattern_takes_the_id_from_a_canvas_style_name(course, tmp_path):
     assert result.students == ["12345", "23456"]
 
 
+def test_canvas_pattern_keeps_the_late_mark_name_and_submission_id(course, tmp_path):
+    archive = make_zip(tmp_path / "submissions.zip", {
+        f"doejane_12345_67890_{ASSIGNMENT}.ipynb": NOTEBOOK,
+        f"roerichard_LATE_23456_78901_{ASSIGNMENT}-1.ipynb": NOTEBOOK,  # a re-upload, renamed by Canvas
+        f"doejane_{ASSIGNMENT}.ipynb": NOTEBOOK})  # not Canvas's scheme
+    result = collect(course, ASSIGNMENT, archive, "canvas")
+    assert result.students == ["12345", "23456"]
+    assert result.details == {"12345": {"late": False, "name": "doejane", "submission": "67890"},
+                              "23456": {"late": True, "name": "roerichard", "submission": "78901"}}
+    assert [r.path for r in result.rejected] == [f"doejane_{ASSIGNMENT}.ipynb"]
+    # a pattern without the optional groups says nothing about lateness: unknown, not on time
+    plain = collect(course, ASSIGNMENT, archive, r"[^_]+_(?:LATE_)?(?P<student>\d+)_\d+_.*\.ipynb")
+    assert plain.details["23456"] == {"late": None, "name": None, "submission": None}
+
+
 def test_pattern_without_student_group_is_refused(course, tmp_path):
     archive = make_zip(tmp_path / "d.zip", {"a_b.ipynb": NOTEBOOK})
     with pytest.raises(CourseError, match=r"no named group \(\?P<student>"):

@@ -5,13 +5,15 @@
 1. :func:`check_sandbox`: the sandbox the course's config asks for can run here (else every
    submission would fail with the same message);
 2. ``course.lms.collect``: the download into ``submitted/``;
-3. :func:`ensure_assignment`: the gradebook knows the assignment's grade cells;
+3. :func:`ensure_assignment`: the gradebook knows the assignment's grade cells, and
+   ``course.lms_records.record`` keeps what the download's file names said (late, name, file id);
 4. :func:`select_submissions`: which submissions are new or changed (the re-run ledger);
 5. :func:`normalize`: each one put in gradable form (``pipeline.intake``);
 6. :func:`grade_in_parallel`: autograde and feedback in the local worker pool (``batch.pool``)
    or, when the options name a scheduler, on that Dask cluster (``batch.cluster``), whatever
    finished together merged into the course gradebook in one transaction (``course.merging``);
-7. :func:`write_outputs`: ``grades.csv`` and ``report.html``.
+7. :func:`write_outputs`: ``grades.csv`` (with its ``late`` column), ``canvas.csv`` and
+   ``moodle.csv`` (``course.lms_export``) and ``report.html``.
 
 The options of a run are a :class:`GradingOptions`; a worker's share of it is a
 :class:`~autograder.batch.worker.WorkerTask`.
@@ -25,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..course import gradebook as gb
-from ..course.export import GradeTable, grade_id_order, read_table, write_csv
+from ..course import lms_export, lms_records
+from ..course.export import GradeTable, grade_id_order, write_csv
 from ..course.folder import Course, CourseError
 from ..course.lms import Collection, collect
 from ..course.merging import merge_batch
@@ -44,6 +47,14 @@ class GradingOptions:
     pattern: str | None = None  # how an LMS file name carries the student id (see course.lms)
     unsandboxed: bool = False  # run student code without bubblewrap (every notebook is flagged)
     scheduler: str | None = None  # grade on the Dask cluster at this address (batch.cluster), not in jobs
+    #: the assignment's id in Canvas: canvas.csv's column then updates that assignment on import
+    canvas_assignment_id: str | None = None
+
+    def __post_init__(self):
+        try:
+            lms_export.check_canvas_assignment_id(self.canvas_assignment_id)
+        except ValueError as error:
+            raise CourseError(str(error)) from None
 
 
 @dataclass
@@ -59,6 +70,9 @@ class Summary:
     table: dict
     grades_csv: Path
     report: Path
+    lms_files: dict[str, Path]  # canvas.csv and moodle.csv, by LMS
+    late: list[str]  # submissions the LMS or nbgrader's timestamps mark late
+    lms_incomplete: int  # submissions whose LMS grade waits for the formgrader (left empty)
     cluster: list[str] = field(default_factory=list)  # a cluster run's report (ClusterEngine.report)
 
 
@@ -269,12 +283,15 @@ def grade_in_parallel(course: Course, master, assignment: str, selection: Select
     return outcomes
 
 
-def write_outputs(course: Course, assignment: str, table: GradeTable, failures: dict[str, str],
-                  notes: dict[str, list[str]]) -> tuple[Path, Path]:
-    """``grades.csv`` and ``report.html`` in ``grades/<assignment>/``."""
+def write_outputs(course: Course, assignment: str, table: GradeTable, people: dict[str, lms_export.Identity],
+                  failures: dict[str, str], notes: dict[str, list[str]],
+                  options: GradingOptions) -> tuple[Path, dict[str, Path], Path]:
+    """``grades.csv``, ``canvas.csv`` and ``moodle.csv``, and ``report.html`` in
+    ``grades/<assignment>/``."""
     folder = course.grades_folder(assignment)
     stamp = datetime.datetime.now().strftime("Generated %Y-%m-%d %H:%M")
     return (write_csv(table, folder / "grades.csv"),
+            lms_export.write_lms_files(table, people, folder, options.canvas_assignment_id),
             write_report(table, failures, folder / "report.html", stamp, notes))
 
 
@@ -310,6 +327,7 @@ def _grade_assignment(course: Course, assignment: str, source: Path, options: Gr
         scratch = Path(scratch_name)
         try:
             ensure_assignment(course, master, assignment, source_notebooks)
+            lms_records.record(master, assignment, collection.details)
             selection = select_submissions(course, master, assignment, collection, source_notebooks,
                                            options.force)
             if selection.to_grade:
@@ -321,11 +339,13 @@ def _grade_assignment(course: Course, assignment: str, source: Path, options: Gr
                      + (cluster.describe() if cluster is not None else f"{options.jobs} jobs"))
             outcomes = grade_in_parallel(course, master, assignment, selection, source_notebooks, scratch,
                                          options, unsandboxed, progress, cluster)
-            table = read_table(master, course, assignment)
+            table, people = lms_export.read_with_lms(master, course, assignment)
         finally:
             master.close()
     failures.update(outcomes.failures)
-    csv_path, report_path = write_outputs(course, assignment, table, failures, notes)
+    csv_path, lms_files, report_path = write_outputs(course, assignment, table, people, failures, notes, options)
     return Summary(graded=sorted(outcomes.scores), unchanged=selection.unchanged, failed=failures,
                    warnings=outcomes.warnings, notes=notes, unsandboxed=unsandboxed,
-                   table=table.summary(), grades_csv=csv_path, report=report_path)
+                   table=table.summary(), grades_csv=csv_path, report=report_path, lms_files=lms_files,
+                   late=sorted(s.student for s in table.students if s.submitted and s.late),
+                   lms_incomplete=sum(1 for s in table.submitted if s.awaiting))

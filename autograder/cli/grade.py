@@ -3,10 +3,10 @@
 One run: collect SOURCE into ``submitted/`` (see ``autograder.course.lms``), autograde every new or changed
 submission in parallel through nbgrader's ``Autograde`` with the course's ``nbgrader_config.py``
 (the same sandboxed, judged pipeline as ``nbgrader autograde``), generate each student's
-feedback, and write ``grades/ASSIGNMENT/grades.csv`` and ``report.html``. One bad submission
-fails alone, with its reason; the run always ends with a summary. With ``--scheduler``, the
-submissions are graded on that Dask cluster instead (``autograder.batch.cluster``), merged here
-all the same.
+feedback, and write ``grades/ASSIGNMENT/grades.csv``, the LMS imports ``canvas.csv`` and
+``moodle.csv``, and ``report.html``. One bad submission fails alone, with its reason; the run
+always ends with a summary. With ``--scheduler``, the submissions are graded on that Dask
+cluster instead (``autograder.batch.cluster``), merged here all the same.
 """
 from __future__ import annotations
 
@@ -49,8 +49,13 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--pattern", metavar="REGEX",
                         help="how an LMS file name carries the student id: a regular expression "
                              "matched against the whole base name, with a group (?P<student>...) "
-                             f"(default: {DEFAULT_PATTERN!r}, i.e. <student>_<anything>.ipynb; "
-                             r"Canvas: '[^_]+_(?:LATE_)?(?P<student>\d+)_\d+_.*\.ipynb')")
+                             f"(default: {DEFAULT_PATTERN!r}, i.e. <student>_<anything>.ipynb); "
+                             "'canvas' names Canvas's <name>_[LATE_]<user id>_<submission id>_<file> "
+                             "(optional groups (?P<late>...), (?P<name>...), (?P<submission>...) "
+                             "record lateness, names and file ids)")
+    parser.add_argument("--canvas-assignment-id", metavar="ID",
+                        help="the assignment's id in Canvas (from its address, .../assignments/ID): "
+                             "canvas.csv's column then updates that assignment on import")
     parser.add_argument("--unsandboxed", action="store_true",
                         help="run student code without the bubblewrap sandbox, with YOUR permissions "
                              "(only for a machine without bubblewrap; every notebook is flagged)")
@@ -85,6 +90,12 @@ def print_summary(summary: Summary, course: Course, assignment: str, out) -> Non
     if table["graded"]:
         print(f"Scores of all {table['graded']} graded submissions in the gradebook: "
               f"mean {table['mean']:.2f}, median {table['median']:.2f} of {table['max_total']:g}.", file=out)
+    if summary.late:
+        print(f"Late (as the LMS or nbgrader's timestamps mark them; no penalty applied here): "
+              f"{len(summary.late)}: {', '.join(summary.late)}", file=out)
+    print(f"LMS import: {summary.lms_files['canvas']} (Canvas), {summary.lms_files['moodle']} (Moodle)"
+          + (f"; {summary.lms_incomplete} grade(s) left empty there until their written answers "
+             "are graded in the formgrader" if summary.lms_incomplete else ""), file=out)
     print(f"Grades: {summary.grades_csv}\nReport: {summary.report}\n"
           f"Feedback: {course.folder('feedback')}/<student>/{assignment}/", file=out)
     if summary.unsandboxed:
@@ -99,5 +110,6 @@ def print_summary(summary: Summary, course: Course, assignment: str, out) -> Non
 def run(args) -> int:
     course = Course.locate(args.course, args.db)
     options = GradingOptions(jobs=args.jobs, force=args.force, pattern=args.pattern,
-                             unsandboxed=args.unsandboxed, scheduler=args.scheduler)
+                             unsandboxed=args.unsandboxed, scheduler=args.scheduler,
+                             canvas_assignment_id=args.canvas_assignment_id)
     return 1 if grade(course, args.assignment, Path(args.source), options).failed else 0

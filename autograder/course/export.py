@@ -12,6 +12,12 @@ leaves them ungraded rather than giving them 0. A written answer that still awai
 grading is left empty, never 0: its column is empty, the ``awaiting_manual_grade`` column names
 it, the total adds up only what has been graded, and the report counts what waits in the
 formgrader.
+
+The ``late`` column says ``yes`` when the LMS marked the submission late (a Canvas ``LATE_`` file
+name, see ``lms_records``) or nbgrader's timestamp falls after the due date, ``no`` when the LMS
+or nbgrader's timestamp and due date say it came in time, and is empty when nothing says either
+(or there is no submission). It only records: late penalties are nbgrader's policy
+(``LateSubmissionPlugin``), and no score here is reduced for it.
 """
 from __future__ import annotations
 
@@ -43,6 +49,7 @@ class StudentGrades:
     submitted: bool
     cell_scores: dict[str, float | None] = field(default_factory=dict)
     awaiting: list[str] = field(default_factory=list)  # answers still waiting for a human
+    late: bool | None = None  # None: nothing says (see the module docstring)
 
     @property
     def graded(self) -> bool:
@@ -107,6 +114,10 @@ class GradeTable:
         """Answers that wait for a grade in the formgrader."""
         return sum(len(s.awaiting) for s in self.submitted)
 
+    def late_count(self) -> int:
+        """Submissions the LMS or nbgrader's timestamps mark late."""
+        return sum(1 for s in self.students if s.submitted and s.late)
+
     def cell_pass_rate(self, cell: GradedCell) -> float | None:
         rows = [s for s in self.submitted if cell.grade_id not in s.awaiting]
         if not rows:
@@ -146,6 +157,8 @@ def read_table(gradebook: Gradebook, course: Course, assignment: str) -> GradeTa
         submission = submissions.get(student)
         row = StudentGrades(student, submitted=submission is not None)
         if submission is not None:
+            if submission.timestamp is not None and submission.duedate is not None:
+                row.late = submission.total_seconds_late > 0  # past the due date and any extension
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
                     # not grade.score: nbgrader reports 0 where nothing was scored at all
@@ -164,15 +177,22 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
+def late_text(row: StudentGrades) -> str:
+    if not row.submitted or row.late is None:
+        return ""
+    return "yes" if row.late else "no"
+
+
 def write_csv(table: GradeTable, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     columns = table.columns
     tmp = path.with_suffix(".csv.tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student_id", *columns, "total", "awaiting_manual_grade"])
+        writer.writerow(["student_id", *columns, "total", "awaiting_manual_grade", "late"])
         for row in table.students:
             writer.writerow([row.student, *(_number(row.column_score(table.cells, c)) for c in columns),
-                             _number(row.total()), " ".join(row.awaiting) if row.graded else ""])
+                             _number(row.total()), " ".join(row.awaiting) if row.graded else "",
+                             late_text(row)])
     tmp.replace(path)  # an LMS upload never sees a half-written file
     return path

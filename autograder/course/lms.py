@@ -10,6 +10,12 @@ SOURCE is one of:
 - a folder already in nbgrader's layout (``<student>/<assignment>/*.ipynb``), such as the
   course's own ``submitted/``.
 
+Optional named groups of the pattern record what the LMS says about a submission:
+``late`` (matched: the LMS marked it late), ``name`` (the student's name as the file carries it)
+and ``submission`` (the LMS's id of the uploaded file). ``--pattern canvas`` names Canvas's
+scheme, ``<name>_[LATE_]<user id>_<submission id>_<file name>``, with all three; the grading
+command keeps them in the gradebook (``lms_records``) for ``grades.csv`` and the LMS exports.
+
 A zip's file times are local times without a zone and often the time of the download, not of the
 submission, so no ``timestamp.txt`` is written from them: late penalties need nbgrader's own
 layout (with the ``timestamp.txt`` nbgrader's exchange writes), which is copied as it is.
@@ -32,6 +38,12 @@ from .folder import Course, CourseError
 
 #: ``<student>_<anything>.ipynb``: the student id is everything before the first underscore.
 DEFAULT_PATTERN = r"(?P<student>[A-Za-z0-9][A-Za-z0-9.@+-]*)_(?P<notebook>.+)\.ipynb"
+#: Canvas's "Download Submissions" names: sortable name squeezed to letters, ``LATE_`` when the
+#: submission came after the due date, the Canvas user id, the submission's attachment id, and
+#: the file name as uploaded (Canvas appends ``-1``, ``-2`` to re-uploads).
+CANVAS_PATTERN = r"(?P<name>[^_]+)_(?P<late>LATE_)?(?P<student>\d+)_(?P<submission>\d+)_(?P<notebook>.+?)(?:-\d+)?\.ipynb"
+#: names ``--pattern`` accepts in place of a regular expression
+NAMED_PATTERNS = {"canvas": CANVAS_PATTERN}
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}")
 MAX_NOTEBOOK_BYTES = 50 * 2**20
 #: Files every archiver or OS sprinkles into downloads; never a submission.
@@ -52,11 +64,14 @@ class Collection:
 
     students: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    #: per student, what the file name said beyond the id (see the pattern's optional groups):
+    #: ``{"late": bool | None, "name": str | None, "submission": str | None}``
+    details: dict[str, dict] = field(default_factory=dict)
 
 
 def compile_pattern(pattern: str | None) -> re.Pattern:
     try:
-        regex = re.compile(pattern or DEFAULT_PATTERN)
+        regex = re.compile(NAMED_PATTERNS.get(pattern or "", pattern or DEFAULT_PATTERN))
     except re.error as error:
         raise CourseError(f"--pattern {pattern!r} is not a valid regular expression: {error}")
     if "student" not in regex.groupindex:
@@ -121,7 +136,7 @@ def _has_submitted_layout(folder: Path, assignment: str) -> bool:
 
 def _collect_files(course, assignment, notebooks, regex, members) -> Collection:
     result = Collection()
-    chosen: dict[tuple[str, str], tuple[str, bytes]] = {}
+    chosen: dict[tuple[str, str], tuple[str, bytes, dict]] = {}
     clashes: dict[tuple[str, str], list[str]] = {}
     for name, data, reason in members:
         if reason:
@@ -143,7 +158,7 @@ def _collect_files(course, assignment, notebooks, regex, members) -> Collection:
         key = (student, notebook)
         if key in chosen:
             clashes.setdefault(key, [chosen[key][0]]).append(name)
-        chosen[key] = (name, data)
+        chosen[key] = (name, data, _details(match))
     for key, names in clashes.items():
         # Picking one silently could grade the wrong attempt; the instructor decides.
         del chosen[key]
@@ -151,12 +166,26 @@ def _collect_files(course, assignment, notebooks, regex, members) -> Collection:
             result.rejected.append(Rejected(
                 name, f"student {key[0]} has {len(names)} files for notebook {key[1]}: {', '.join(names)}"))
     by_student: dict[str, dict[str, bytes]] = {}
-    for (student, notebook), (_, data) in chosen.items():
+    for (student, notebook), (_, data, details) in chosen.items():
         by_student.setdefault(student, {})[notebook + ".ipynb"] = data
+        known = result.details.setdefault(student, {"late": None, "name": None, "submission": None})
+        # several notebooks: late when any of them is, the other fields from the first that has them
+        if details["late"] is not None:
+            known["late"] = bool(known["late"]) or details["late"]
+        for field_name in ("name", "submission"):
+            known[field_name] = known[field_name] or details[field_name]
     for student, files in sorted(by_student.items()):
         _replace_submission(course, assignment, student, files)
         result.students.append(student)
     return result
+
+
+def _details(match: re.Match) -> dict:
+    """What the optional groups of the pattern say; None for a group the pattern lacks."""
+    groups = match.re.groupindex
+    return {"late": match.group("late") is not None if "late" in groups else None,
+            "name": match.group("name") if "name" in groups else None,
+            "submission": match.group("submission") if "submission" in groups else None}
 
 
 def _which_notebook(match: re.Match, notebooks: list[str]) -> str | None:

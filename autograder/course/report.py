@@ -3,9 +3,10 @@
 One self-contained page (the charts are inline SVG written here by hand; no script, no CDN, no
 plotting library to import on every grading run), so it opens offline, stays crisp at any zoom
 and can be mailed or attached: the score histogram, the pass rate of every graded function (full
-marks on all its tests) and of every test, the failed submissions with their reasons, and the
-answers still awaiting a manual grade. Every chart is an ``<svg role="img">`` with a title, and
-all its text (assignment and function names come from files) is escaped.
+marks on all its tests) and of every test, the failed submissions with their reasons, the
+answers still awaiting a manual grade, and how many submissions came in late. Every chart is an
+``<svg role="img">`` with a title, and all its text (assignment and function names come from
+files) is escaped.
 """
 from __future__ import annotations
 
@@ -167,6 +168,11 @@ def render(table: GradeTable, failures: dict[str, str], generated: str,
     if table.awaiting_count():
         parts.append(f"<p><strong>{table.awaiting_count()} written answer(s) wait for a grade in the "
                      "formgrader</strong>; until then they count in no total, mean or pass rate.</p>")
+    late = [s.student for s in table.students if s.submitted and s.late]
+    if late:
+        parts.append(f"<p><strong>{table.late_count()} submission(s) late</strong> (marked late by the LMS, or "
+                     f"after the due date by nbgrader's timestamps): {e(', '.join(late))}. No score here is "
+                     "reduced for it; late penalties are nbgrader's policy.</p>")
     if summary["graded"]:
         parts.append(f"<h2>Scores</h2>{score_histogram(table)}")
         parts.append(f"<h2>Which idea the class missed</h2>{pass_rate_chart(table)}")
