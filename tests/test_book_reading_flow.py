@@ -33,8 +33,12 @@ def figure_cells(built_book, name):
             if cell.cell_type == "code" and draws_a_figure(cell)]
 
 
+# Sphinx's smartquotes prints ' and " typographically on the page
+_TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def normalised(text):
-    return " ".join(text.split())
+    return " ".join(text.translate(_TYPOGRAPHIC).split())
 
 
 def caption_of(cell):

@@ -165,7 +165,6 @@ def formgrader(graded):
     with jupyter_server(command, token=TOKEN, port=port, log_path=graded.root / "jupyter.log",
                         cwd=graded.root, env=env, timeout=60) as url:
         yield SimpleNamespace(url=url, root=graded.root)
-        log.close()
 
 
 def _submission_id(root, student):
