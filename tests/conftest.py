@@ -17,9 +17,11 @@ sys.path.insert(0, str(ROOT / "tools"))
 import build_book  # noqa: E402
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist (``make test``), every test that reads the built book runs in one
-    worker, so the book is built once per run, not once per worker."""
+    worker, so the book is built once per run, not once per worker. First among the hooks:
+    xdist's own reads the group marks to route the tests, so they must be on by then."""
     for item in items:
         if "built_book" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("book"))

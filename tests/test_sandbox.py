@@ -177,7 +177,10 @@ def limited():
         "cpu": "import time\nt = time.process_time()\nwhile True:\n    pass",
         "last": alive,
     }
-    notebook = run(list(cells.values()), cell_timeout_s=10, memory_mb=1024, max_processes=48,
+    # memory_mb: under the default (2048) yet enough for a kernel that has just survived the bombs
+    # to encode 30 MB of prints while a loaded machine's runner reads them slowly (at 1024 it
+    # ran out now and then, in the middle of a message, which is not what this test is about)
+    notebook = run(list(cells.values()), cell_timeout_s=10, memory_mb=1536, max_processes=48,
                    max_file_mb=8, max_output_bytes_per_cell=200_000, max_kernel_restarts=8,
                    notebook_timeout_s=240)
     return dict(zip(cells, notebook.cells)), notebook
