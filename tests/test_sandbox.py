@@ -172,14 +172,13 @@ def limited():
         "after_sys_exit": alive,
         "segfault": "import ctypes\nctypes.string_at(0)",
         "after_segfault": alive,
-        "output": "for _ in range(300):\n    print('x' * 100_000)",
+        "output": "for _ in range(30):\n    print('x' * 100_000)",  # 3 MB, 15 times the cap
         "big_file": "try:\n    open('big.bin', 'wb').write(b'0' * (20 * 2**20))\nexcept OSError as e:\n    print('refused', e.errno)",
         "cpu": "import time\nt = time.process_time()\nwhile True:\n    pass",
         "last": alive,
     }
-    # memory_mb: under the default (2048) yet enough for a kernel that has just survived the bombs
-    # to encode 30 MB of prints while a loaded machine's runner reads them slowly (at 1024 it
-    # ran out now and then, in the middle of a message, which is not what this test is about)
+    # memory_mb: under the default (2048), with room for a kernel that has just survived the
+    # bombs to send its prints while a loaded machine's runner reads them slowly
     notebook = run(list(cells.values()), cell_timeout_s=10, memory_mb=1536, max_processes=48,
                    max_file_mb=8, max_output_bytes_per_cell=200_000, max_kernel_restarts=8,
                    notebook_timeout_s=240)

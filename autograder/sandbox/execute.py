@@ -105,12 +105,24 @@ def _chown_tree(path, uid, gid):
     os.lchown(path, uid, gid)
 
 
-def _remove_tree(path):
+def _remove_tree(path, attempts=5):
+    """Delete a sandbox's scratch folder. A process of the sandbox that is still exiting can
+    write into it while it goes (ENOTEMPTY), so it is tried again; whatever is still left after
+    that stays behind (in the system's temporary folder): a folder that would not go away is
+    never a reason to fail the student's grading."""
     def unlock(func, target, _exc):
         os.chmod(os.path.dirname(target), 0o700)
         func(target)
 
-    shutil.rmtree(path, onerror=unlock)
+    for attempt in range(attempts):
+        try:
+            shutil.rmtree(path, onerror=unlock)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.1 * (attempt + 1))
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _text(value, limit=200_000):
