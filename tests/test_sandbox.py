@@ -447,3 +447,26 @@ def test_grading_works_when_the_environment_is_reached_through_a_symbolic_link(t
                           text=True, timeout=300, cwd=REPO)
     assert done.returncode == 0, done.stderr[-3000:]
     assert f"{link} 2.0" in done.stdout, done.stdout[-3000:] + done.stderr[-3000:]
+
+
+def test_removing_a_scratch_folder_never_touches_the_folder_holding_it(tmp_path, monkeypatch):
+    """When the scratch folder itself fails to go (a process still writing into it), its
+    parent (the system's /tmp) keeps its permissions; once it opened /tmp to root only."""
+    import os
+
+    from autograder.sandbox import execute
+
+    parent = tmp_path / "tmp"
+    parent.mkdir()
+    parent.chmod(0o1777)
+    scratch = parent / "lossopt-sandbox-x"
+    (scratch / "inner").mkdir(parents=True)
+
+    def rmtree_that_trips_on_the_root(path, onerror=None, ignore_errors=False):
+        onerror(os.rmdir, str(scratch / "inner"), None)  # inside the tree: opened, removed
+        onerror(os.rmdir, str(scratch), None)            # the root itself: its parent untouched
+
+    monkeypatch.setattr(execute.shutil, "rmtree", rmtree_that_trips_on_the_root)
+    execute._remove_tree(str(scratch))
+    assert not scratch.exists()
+    assert oct(parent.stat().st_mode & 0o7777) == oct(0o1777)

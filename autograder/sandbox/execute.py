@@ -110,8 +110,14 @@ def _remove_tree(path, attempts=5):
     write into it while it goes (ENOTEMPTY), so it is tried again; whatever is still left after
     that stays behind (in the system's temporary folder): a folder that would not go away is
     never a reason to fail the student's grading."""
+    root = os.path.abspath(path)
+
     def unlock(func, target, _exc):
-        os.chmod(os.path.dirname(target), 0o700)
+        # a folder the sandbox made read-only is opened again, but only inside the scratch tree:
+        # the parent of the scratch folder itself is the system's /tmp, never to be touched
+        parent = os.path.dirname(os.path.abspath(target))
+        if parent == root or parent.startswith(root + os.sep):
+            os.chmod(parent, 0o700)
         func(target)
 
     for attempt in range(attempts):
