@@ -2,6 +2,7 @@
 initdb, pg_ctl) in a temporary folder on a free localhost port, as the ``postgres`` user when run
 as root (the server refuses to run as root)."""
 import contextlib
+import fcntl
 import glob
 import os
 import shutil
@@ -36,9 +37,25 @@ def as_server_user(args):
     return args
 
 
+# One throw-away server at a time on this machine: pytest-xdist may run two tests that start one
+# side by side (the cluster test kills grading workers meanwhile); the second waits for the first.
+LOCK = Path(tempfile.gettempdir()) / "lossopt-test-postgres.lock"
+
+
 @contextlib.contextmanager
 def postgres_server(database="course"):
     """Start a server, create ``database``, yield its URL, stop the server and delete its files."""
+    with open(LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            with _postgres_server(database) as url:
+                yield url
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _postgres_server(database):
     # Not under pytest's tmp_path: that is private to root (0700), and the server runs as postgres.
     folder = Path(tempfile.mkdtemp(prefix="autograder-postgres-"))
     data, sockets = folder / "data", folder / "sockets"

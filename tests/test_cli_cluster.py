@@ -29,8 +29,6 @@ from submission_mix import Submission, submission_mix, write_submitted
 from test_cli_grade import ASSIGNMENT, new_course
 
 distributed = pytest.importorskip("distributed", reason="Dask's distributed is not installed (requirements.txt)")
-# one worker runs these and test_postgres.py: one PostgreSQL server at a time on this machine
-pytestmark = pytest.mark.xdist_group("postgres")
 
 DASK = Path(sys.executable).parent / "dask"
 CLASS_SIZE = 6

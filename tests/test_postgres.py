@@ -14,8 +14,7 @@ from postgres_server import BIN, MISSING, postgres_server
 from submission_mix import submission_mix, write_submitted
 from test_cli_grade import ASSIGNMENT, autograded_points, new_course
 
-# one PostgreSQL server at a time on this machine: with the cluster tests, in one xdist worker
-pytestmark = [pytest.mark.skipif(BIN is None, reason=MISSING), pytest.mark.xdist_group("postgres")]
+pytestmark = pytest.mark.skipif(BIN is None, reason=MISSING)
 
 
 @pytest.fixture(scope="module")
