@@ -168,8 +168,8 @@ def main(argv=None):
     if args.skip_sliders:
         return
     print(f"live slider update, median (and max) of {UPDATES} moves in a kernel (target < 50 ms);")
-    print("  cold: every move redraws (a figure just shown); warm: after the background frame cache")
-    print("  has filled (lossopt.interactive.FrameCache), as a reader finds it seconds later")
+    print("  cold: every move redraws (a figure just shown); warm: after the drawing process has drawn")
+    print("  every frame (lossopt.live.LiveFrames), as a reader finds it seconds later")
     for chapter, figure in slider_speeds():
         print(f"  cold {figure['median_ms']:6.1f} ms (max {figure['max_ms']:6.1f})   "
               f"warm {figure['warm_median_ms']:5.2f} ms (max {figure['warm_max_ms']:5.2f})   {chapter}: "
