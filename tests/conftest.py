@@ -17,14 +17,42 @@ sys.path.insert(0, str(ROOT / "tools"))
 import build_book  # noqa: E402
 
 
+SHARED_SCOPES = ("package", "module", "class")
+
+
+def xdist_group_of(item):
+    """The one worker's worth of tests that ``item`` shares costly state with, or None.
+
+    Under pytest-xdist (``make test``: ``-n 2 --dist loadgroup``) each worker would otherwise
+    make for itself everything a test shares: the book would be built twice, an assignment's
+    nbgrader run or the hostile corpus graded twice. So the tests that read the built book run
+    in one worker; so do the tests of one class of ``AssignmentGradingTests`` (one nbgrader run
+    per assignment, cached in the worker) and the tests sharing a fixture made once per module
+    or class. A module that caches something costly itself says so with its own
+    ``pytestmark = pytest.mark.xdist_group(...)``.
+    """
+    if "built_book" in getattr(item, "fixturenames", ()):
+        return "book"
+    cls = getattr(item, "cls", None)
+    assignment = getattr(cls, "assignment", None)
+    if assignment and any(base.__name__ == "AssignmentGradingTests" for base in cls.__mro__):
+        return f"nbgrader-run-{assignment}"
+    info = getattr(item, "_fixtureinfo", None)
+    for definitions in getattr(info, "name2fixturedefs", {}).values():
+        if any(d.scope in SHARED_SCOPES for d in definitions):
+            return f"shared-fixture-{item.nodeid.split('::')[0]}"
+    return None
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (``make test``), every test that reads the built book runs in one
-    worker, so the book is built once per run, not once per worker. First among the hooks:
-    xdist's own reads the group marks to route the tests, so they must be on by then."""
+    """Put each test into its xdist group (:func:`xdist_group_of`). First among the hooks:
+    xdist's own reads the group marks to route the tests, so they must be on by then. A test
+    that already names its group keeps it."""
     for item in items:
-        if "built_book" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("book"))
+        group = xdist_group_of(item)
+        if group and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 def toc_files():

@@ -13,6 +13,9 @@ from autograder import reference as ref
 from chapter_runner import run_chapter
 
 run_chapter_once = functools.lru_cache(maxsize=None)(run_chapter)
+# each chapter is run once per worker (the cache and the module fixtures): its tests stay on one
+# worker
+pytestmark = pytest.mark.xdist_group("chapters-run-for-loss-formulas")
 
 RNG_SEEDS = range(5)
 

@@ -13,6 +13,10 @@ from autograder import reference as ref
 from chapter_runner import run_chapter
 
 
+# each chapter is run once per worker (the cache below): its tests stay on one worker
+pytestmark = pytest.mark.xdist_group("chapters-run-for-optimizer-formulas")
+
+
 @functools.lru_cache(maxsize=None)
 def chapter(name):
     return run_chapter(name)

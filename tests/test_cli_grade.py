@@ -282,6 +282,17 @@ def test_a_canvas_download_gives_late_marks_and_lms_imports(tmp_path):
         assert gradebook.find_submission(ASSIGNMENT, "20002").score == pytest.approx(float(rows["20002"]["total"]))
         assert gradebook.find_submission(ASSIGNMENT, "20002").late_submission_penalty in (None, 0)
 
+    # `autograder status` tells the same: who was late, whose written answer still waits
+    status = autograder("status", ASSIGNMENT, cwd=root)
+    assert status.returncode == 0, status.stderr
+    header, *lines = [line.split() for line in status.stdout.splitlines() if line.strip()][:-1]
+    assert header == ["student", "submitted", "late", "state", "score"], status.stdout
+    by_student = {line[0]: line for line in lines}
+    assert {s: by_student[s][2] for s in names} == {"10001": "no", "20002": "yes", "40004": "no"}
+    assert "awaiting manual grade" in " ".join(by_student["10001"])
+    assert "awaiting manual grade" not in " ".join(by_student["20002"])
+    assert status.stdout.rstrip().endswith("; 1 late; 1 awaiting a manual grade"), status.stdout
+
     def canvas():
         with open(root / "grades" / ASSIGNMENT / "canvas.csv", newline="") as handle:
             return list(csv.reader(handle))

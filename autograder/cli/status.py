@@ -4,6 +4,9 @@ A submission is *graded* when the gradebook holds its grades and the ledger's co
 matches the files in ``submitted/`` now; *changed* when the files (or the assignment's tests)
 changed since; *failed* when the last attempt failed (with the reason); *not graded* otherwise.
 Students graded from another machine sharing the gradebook show as graded with no local files.
+The ``late`` column says ``yes`` when the LMS download's file name marked the submission late or
+nbgrader's timestamps put it past the due date, ``no`` when one of them says it was on time, and
+nothing when neither says; a score still awaiting a written answer's manual grade says so.
 """
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ import statistics
 
 from ..course import gradebook as gb
 from ..course.folder import Course
-from ..course.export import read_table
+from ..course.export import late_text
+from ..course.lms_export import read_with_lms
 
 
 def add_parser(subparsers) -> None:
@@ -31,7 +35,7 @@ def states(course: Course, assignment: str) -> list[dict]:
     master = gb.open_gradebook(course.db_url, course.course_id)
     try:
         ledger = gb.read_ledger(master, assignment)
-        table = read_table(master, course, assignment) if gb.has_assignment(master, assignment) else None
+        table = read_with_lms(master, course, assignment)[0] if gb.has_assignment(master, assignment) else None
     finally:
         master.close()
     graded = {row.student: row for row in table.submitted} if table else {}
@@ -49,9 +53,12 @@ def states(course: Course, assignment: str) -> list[dict]:
             state, detail = "changed", "submission or tests changed since it was graded"
         else:
             state, detail = "not graded", None
-        score = graded[student].total() if student in graded else None
+        row = graded.get(student)
+        score = row.total() if row is not None else None
         rows.append({"student": student, "submitted": here, "state": state, "score": score,
-                     "max_score": table.max_total if table else None, "detail": detail})
+                     "max_score": table.max_total if table else None, "detail": detail,
+                     "late": late_text(row) if row is not None else "",
+                     "awaiting": len(row.awaiting) if row is not None else 0})
     return rows
 
 
@@ -62,14 +69,20 @@ def run(args) -> int:
         print(f"{args.assignment}: no submissions in {course.folder('submitted')} or the gradebook")
         return 0
     width = max(7, *(len(r["student"]) for r in rows))
-    print(f"{'student':<{width}}  submitted  {'state':<10}  score")
+    print(f"{'student':<{width}}  submitted  late  {'state':<10}  score")
     for r in rows:
         score = f"{r['score']:g}/{r['max_score']:g}" if r["score"] is not None else ""
-        line = f"{r['student']:<{width}}  {'yes' if r['submitted'] else 'no':<9}  {r['state']:<10}  {score}"
-        print(line + (f"  ({r['detail']})" if r["detail"] else ""))
+        if r["awaiting"]:
+            score += f" (+{r['awaiting']} awaiting manual grade)"
+        line = (f"{r['student']:<{width}}  {'yes' if r['submitted'] else 'no':<9}  "
+                f"{r['late']:<4}  {r['state']:<10}  {score}")
+        print(line.rstrip() + (f"  ({r['detail']})" if r["detail"] else ""))
     counts = {state: sum(1 for r in rows if r["state"] == state)
               for state in ("graded", "changed", "failed", "not graded")}
     scores = [r["score"] for r in rows if r["score"] is not None]
     tail = f"; median score {statistics.median(scores):g}" if scores else ""
-    print(f"\n{len(rows)} students: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + tail)
+    late = sum(1 for r in rows if r["late"] == "yes")
+    waiting = sum(1 for r in rows if r["awaiting"])
+    extra = (f"; {late} late" if late else "") + (f"; {waiting} awaiting a manual grade" if waiting else "")
+    print(f"\n{len(rows)} students: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + tail + extra)
     return 0
