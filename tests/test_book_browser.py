@@ -4,7 +4,8 @@ Each page is opened from a server on 127.0.0.1 with every request recorded: a re
 host fails the page (and is blocked, so the test never waits on the network). The page must log
 no console error, its math must be typeset by MathJax, and every slider of its static figures
 must change the figure when moved, and every icon it shows must be drawn (tools/fontawesome_subset.py
-trims the icon script to the icons the book uses).
+trims the icon script to the icons the book uses). In the same visit, axe-core checks the page as a
+reader's browser shows it; the Nu HTML Checker reads every page the build wrote.
 """
 import os
 from urllib.parse import urlsplit
@@ -80,7 +81,10 @@ class PageVisit:
 
 
 @pytest.mark.parametrize("path", book_pages())
-def test_page_is_offline_clean_typeset_and_its_sliders_work(browser, server, built_book, path):
+def test_page_is_offline_clean_typeset_accessible_and_its_sliders_work(browser, server, built_book, path):
+    """Check that the page loads nothing from another host, logs no error, typesets its math,
+    draws its icons, offers its notebook, that every slider changes its figure, and that axe-core
+    finds no serious or critical violation (one visit for all: a page visit is most of the cost)."""
     assert (built_book.html / path).is_file(), f"{path} was not built"
     visit = PageVisit(browser, server, path)
     try:
@@ -101,6 +105,7 @@ def test_page_is_offline_clean_typeset_and_its_sliders_work(browser, server, bui
         assert visit.foreign == [], f"{path} requested other hosts"
         assert visit.failed == [], f"{path}: requests failed"
         assert visit.errors == [], f"{path}: console errors"
+        check_accessibility(page, path)
     finally:
         visit.close()
 
@@ -160,21 +165,16 @@ def tool(path):
     return path
 
 
-@pytest.mark.parametrize("path", book_pages())
-def test_page_has_no_serious_accessibility_violation(browser, server, built_book, path):
-    """axe-core, in the page as a reader's browser shows it (math typeset, figures drawn)."""
-    visit = PageVisit(browser, server, path)
-    try:
-        page = visit.page
-        if page.locator(".math").count():
-            page.wait_for_selector("html[data-math-ready]", state="attached", timeout=90_000)
-        page.add_script_tag(path=str(tool(AXE)))
-        results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-        serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-                   for v in results["violations"] if v["impact"] in ("serious", "critical")]
-        assert serious == [], f"{path}: axe-core reports\n" + "\n".join(serious)
-    finally:
-        visit.close()
+def check_accessibility(page, path):
+    """axe-core, in the page as a reader's browser shows it (math typeset, figures drawn, every
+    slider back where it started)."""
+    if page.locator(".math").count():
+        page.wait_for_selector("html[data-math-ready]", state="attached", timeout=90_000)
+    page.add_script_tag(path=str(tool(AXE)))
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+               for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], f"{path}: axe-core reports\n" + "\n".join(serious)
 
 
 def test_every_page_is_valid_html(built_book):
