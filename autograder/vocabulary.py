@@ -11,7 +11,7 @@
   read from the course's configuration by :func:`markers`; a line holds a marker when the
   delimiter occurs in it, as nbgrader decides.
 - **Metadata keys** the grader adds to notebooks and cells (``NOTES_MARKER``, ``SUMMARY_MARKER``,
-  ``SANDBOX_METADATA``).
+  ``SANDBOX_METADATA``, ``GRADER_CODE``).
 
 Light on purpose (``json`` and ``re`` only; nbgrader is imported only to read markers): the book's
 Exercises page imports it at build time.
@@ -32,6 +32,10 @@ NOTES_MARKER = "lossopt_grading_notes"
 SUMMARY_MARKER = "lossopt_feedback_summary"
 #: Notebook metadata key under which the sandbox reports how the notebook ran.
 SANDBOX_METADATA = "lossopt_sandbox"
+#: Code cell metadata flag: the grader wrote this cell's source (a collection cell), so the sandbox
+#: may run it from a file instead of as typed input (see ``autograder.sandbox.execute``). Set while
+#: a notebook is graded only; never in a notebook the grader writes out.
+GRADER_CODE = "lossopt_grader_code"
 
 
 @dataclass(frozen=True)

@@ -227,6 +227,22 @@ def test_prepare_then_judge_rewrites_cells_and_drops_noise(monkeypatch):
     assert "no check is declared for grade id 'softmax_undeclared'" in undeclared.outputs[0].evalue
 
 
+def test_only_the_graders_own_cells_are_flagged_to_run_from_a_file_and_never_afterwards(monkeypatch):
+    """Check that PrepareChecks flags the collection cells it writes (the sandbox runs those from a
+    file), takes the flag off any other cell (a student's notebook may carry it), and that no
+    flag is left in the graded notebook."""
+    from autograder.vocabulary import GRADER_CODE
+
+    nb = _notebook(('"""Check that softmax rows sum to 1."""\nexpect_close(softmax, ...)', "softmax_values", 1),
+                   ("def softmax(z):\n    return z", "softmax_code", None))
+    nb.cells[1].metadata[GRADER_CODE] = True  # put there by the student
+    resources = {"nbgrader": {"assignment": "ce_vs_mse", "notebook": "ce_vs_mse"}}
+    nb, resources = PrepareChecks(seed=7).preprocess(nb, resources)
+    assert [cell.metadata.get(GRADER_CODE, False) for cell in nb.cells] == [True, False]
+    nb, resources = JudgeChecks().preprocess(nb, resources)
+    assert not any(GRADER_CODE in cell.metadata for cell in nb.cells)
+
+
 def test_cases_are_drawn_afresh_unless_a_seed_is_given():
     nb = _notebook(('"""Check that softmax works (hidden test)."""\n### BEGIN HIDDEN TESTS\n'
                     "### END HIDDEN TESTS", "softmax_hidden", 1))

@@ -273,6 +273,26 @@ def test_unsandboxed_needs_the_flag_and_says_so():
     assert run(["print('ran')"]).metadata["lossopt_sandbox"]["sandboxed"] is True
 
 
+@pytest.mark.parametrize("unsandboxed", [False, True])
+def test_a_grader_written_cell_runs_from_a_file_in_the_students_namespace(unsandboxed):
+    """The collection cells are run from a file of the runner folder, not typed in: the kernel's
+    input history holds one short line, yet what the cell defines is there for the next cell,
+    and its outputs come back in the cell's place."""
+    from autograder.vocabulary import GRADER_CODE
+
+    grader = new_code_cell("answer = sum(range(10))\nprint('collected', answer)\n" + "# padding\n" * 2000)
+    grader.metadata[GRADER_CODE] = True
+    notebook = new_notebook(cells=[new_code_cell("before = 1"), grader,
+                                   new_code_cell("print(answer + before, len(_ih[-2]), 'exec(' in _ih[-2])")])
+    done = execute_notebook(notebook, None, Limits(), unsandboxed=unsandboxed)
+    code = [cell for cell in done.cells if cell.cell_type == "code"]  # unsandboxed adds a notice
+    assert texts(code[1]) == "collected 45\n"
+    shown = texts(code[2]).split()
+    assert shown[0] == "46" and shown[2] == "True"
+    assert int(shown[1]) < 300, f"the kernel was typed {shown[1]} characters, not the short exec line"
+    assert code[1].source == grader.source  # the grader's copy keeps the cell as it was
+
+
 def test_outputs_from_the_sandbox_are_rebuilt_as_plain_data():
     assert sanitize_output({"output_type": "stream", "name": "stdout", "text": ["a", "b"]}).text == "ab"
     assert sanitize_output({"output_type": "stream", "name": "/etc/passwd", "text": "x"}) is None

@@ -24,7 +24,7 @@ from traitlets import Integer
 
 from . import collect, judge
 from ..checks import checks_for
-from ..vocabulary import markers
+from ..vocabulary import GRADER_CODE, markers
 
 HIDDEN_SOURCE = "# hidden test: judged by the grader on inputs drawn at grading time"
 RESOURCE_KEY = "lossopt_checks"
@@ -105,12 +105,14 @@ class PrepareChecks(NbGraderPreprocessor):
 
     def preprocess_cell(self, cell, resources, cell_index):
         if not _is_autograded_test(cell):
+            cell.metadata.pop(GRADER_CODE, None)  # the flag is the grader's to set, never a student's
             return cell, resources
         grade_id = cell.metadata.nbgrader["grade_id"]
         prepared = prepare_cell(grade_id, cell.source, self.checks, self.rng,
                                 not self.markers.is_hidden_test(cell.source),
                                 resources["nbgrader"]["assignment"])
         cell.source = prepared.source
+        cell.metadata[GRADER_CODE] = True
         resources[RESOURCE_KEY][grade_id] = prepared
         return cell, resources
 
@@ -123,6 +125,7 @@ class JudgeChecks(NbGraderPreprocessor):
             return cell, resources
         grade_id = cell.metadata.nbgrader["grade_id"]
         prepared = resources.get(RESOURCE_KEY, {}).get(grade_id)
+        cell.metadata.pop(GRADER_CODE, None)
         passed, message = judge_cell(prepared, cell.get("outputs", []), self.log)
         if prepared is not None:
             cell.source = (prepared.original_source if prepared.visible

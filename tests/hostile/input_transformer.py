@@ -1,4 +1,5 @@
-"""A wrong sigmoid, and an input transformer that replaces every test cell by `print("passed")`.
+"""A wrong sigmoid, and an input transformer that replaces every cell that defines no function
+(so every test cell, however the grader words it) by `print("passed")`.
 
 Nothing is collected from the test cells any more, so no check can pass: the transformer costs
 this student every point, the correct functions' too. That is what this code earns.
@@ -10,7 +11,7 @@ loses: all
 
 
 def _pass_everything(lines):
-    if lines and lines[0].startswith('"""Check that'):
+    if lines and not any(line.startswith("def ") for line in lines):
         return ['print("passed")\n']
     return lines
 
