@@ -134,9 +134,23 @@ def compare(expected, got, rtol=1e-7, atol=1e-10, where="the result", explain=Tr
     return None
 
 
+def isclose(got, expected, rtol, atol):
+    """``np.isclose(got, expected, rtol=rtol, atol=atol)`` for float64 arrays of one shape.
+
+    Where every entry is finite, ``np.isclose`` reduces to
+    ``|got - expected| <= atol + rtol * |expected|`` or ``got == expected``, computed here alone:
+    the same ufuncs in the same order, so the same answer bit for bit, without the tens of microseconds ``np.isclose``
+    spends per call on its checks (a grading run compares hundreds of thousands of small
+    arrays). Infinities and NaNs go to ``np.isclose`` itself.
+    """
+    if np.isfinite(got).all() and np.isfinite(expected).all():
+        return (np.abs(got - expected) <= atol + rtol * np.abs(expected)) | (got == expected)
+    return np.isclose(got, expected, rtol=rtol, atol=atol)
+
+
 def _compare_numbers(expected, got, rtol, atol, where, explain=True):
-    close = np.isclose(got, expected, rtol=rtol, atol=atol)
-    if np.all(close):
+    close = isclose(got, expected, rtol, atol)
+    if close.all():
         return None
     if not explain:
         return f"{where}: values differ"

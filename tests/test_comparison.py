@@ -136,3 +136,29 @@ def test_a_float32_number_reaches_the_grader_as_float32():
     back = collect.decode(collect.encode(np.float32(0.1)))
     assert type(back) is np.float32 and back == np.float32(0.1)
     assert type(collect.decode(collect.encode(np.float64(0.1)))) is float
+
+
+def test_the_fast_closeness_test_is_numpys_isclose_entry_for_entry():
+    """Check that ``checking.isclose`` answers as ``np.isclose`` does, on every entry: values near
+    and far, of every magnitude, zeros of both signs, infinities, NaNs, huge differences that
+    overflow, and the tolerances the checks use (zero ones too)."""
+    rng = np.random.default_rng(0)
+    special = np.array([0.0, -0.0, 1e-300, -1e-300, 1e308, -1e308, np.inf, -np.inf, np.nan, 1.0])
+    pairs = []
+    for _ in range(2000):
+        size = int(rng.integers(0, 6))
+        expected = rng.standard_normal(size) * 10.0 ** rng.integers(-12, 12, size)
+        nudge = rng.choice([0.0, 1e-12, 1e-9, 1e-7, 1e-5, 1.0], size) * rng.choice([-1, 1], size)
+        got = expected * (1 + nudge) + rng.choice([0.0, 1e-11, 1e-10, 1e-9], size)
+        pairs.append((got, expected))
+    for a in special:
+        for b in special:
+            pairs.append((np.array([a, 1.0]), np.array([b, 1.0])))
+            pairs.append((np.asarray(a), np.asarray(b)))  # the 0-d arrays scalars become
+    with np.errstate(over="ignore"):
+        for rtol, atol in ((1e-7, 1e-10), (1e-5, 1e-8), (0.0, 0.0), (1e-12, 0.0)):
+            for got, expected in pairs:
+                fast = checking.isclose(got, expected, rtol, atol)
+                assert np.array_equal(fast, np.isclose(got, expected, rtol=rtol, atol=atol)), (
+                    got, expected, rtol, atol, fast)
+                assert np.shape(fast) == np.shape(got)

@@ -31,6 +31,19 @@ def _resolve(value, previous):
         return [_resolve(v, previous) for v in value]
     if isinstance(value, dict):
         return {k: _resolve(v, previous) for k, v in value.items()}
+    return _private_copy(value)
+
+
+_IMMUTABLE = (bool, int, float, complex, str, bytes, type(None), np.generic)
+
+
+def _private_copy(value):
+    """A copy of a leaf argument that nothing else holds: ``copy.deepcopy``, with its two
+    common cases done directly (it is called for every argument of every call judged)."""
+    if isinstance(value, _IMMUTABLE):
+        return value
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        return value.copy(order="K")  # what ndarray.__deepcopy__ does for plain dtypes
     return copy.deepcopy(value)
 
 
