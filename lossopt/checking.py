@@ -139,9 +139,9 @@ def isclose(got, expected, rtol, atol):
 
     Where every entry is finite, ``np.isclose`` reduces to
     ``|got - expected| <= atol + rtol * |expected|`` or ``got == expected``, computed here alone:
-    the same ufuncs in the same order, so the same answer bit for bit, without the tens of microseconds ``np.isclose``
-    spends per call on its checks (a grading run compares hundreds of thousands of small
-    arrays). Infinities and NaNs go to ``np.isclose`` itself.
+    the same ufuncs in the same order, so the same answer bit for bit, without the tens of
+    microseconds ``np.isclose`` spends per call on its checks (a grading run compares hundreds
+    of thousands of small arrays). Infinities and NaNs go to ``np.isclose`` itself.
     """
     if np.isfinite(got).all() and np.isfinite(expected).all():
         return (np.abs(got - expected) <= atol + rtol * np.abs(expected)) | (got == expected)
