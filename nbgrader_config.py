@@ -16,6 +16,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades, LimitOutput,
                                     SaveAutoGrades)
 
+from autograder.course.folder import prepare_nbgrader
 from autograder.pipeline import intake
 from autograder.pipeline.feedback import FeedbackForStudents
 from autograder.pipeline.feedback_page import FeedbackPage
@@ -23,6 +24,11 @@ from autograder.pipeline.preprocessors import JudgeChecks, PrepareChecks
 from autograder.pipeline.sanitize import CleanStudentContent
 
 c = get_config()  # noqa: F821  (injected by traitlets when nbgrader loads this file)
+
+# Plain `nbgrader` commands create a gradebook as `python -m autograder` does: the schema version
+# read in-process, not from an `alembic heads` subprocess (seconds per new gradebook, and a
+# failure when the venv's bin folder is not on PATH).
+prepare_nbgrader()
 
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "lossopt"

@@ -44,6 +44,25 @@ def xdist_group_of(item):
     return None
 
 
+def pytest_configure(config):
+    """One folder for the whole session (the xdist workers inherit it) where the grading harness
+    keeps each assignment's generated course; removed when the session ends."""
+    from grading_harness import SHARED_COURSES
+
+    if SHARED_COURSES not in os.environ and not hasattr(config, "workerinput"):
+        os.environ[SHARED_COURSES] = tempfile.mkdtemp(prefix="lossopt-courses-")
+        config._lossopt_shared_courses = os.environ[SHARED_COURSES]
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_lossopt_shared_courses", None)
+    if folder:
+        from grading_harness import SHARED_COURSES
+
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(SHARED_COURSES, None)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Put each test into its xdist group (:func:`xdist_group_of`). First among the hooks:

@@ -88,14 +88,44 @@ def nbgrader(args, cwd, log_path):
 
 _GENERATED = {}  # assignment -> a release generated in this session from the current source
 
+# Where a test session keeps each assignment's freshly generated course (set by conftest.py for
+# the whole session, every xdist worker included). `nbgrader generate_assignment` costs seconds
+# and gives the same course folder every time within a session, so it runs once per assignment
+# and every later course is a copy; outside a test session, each course is generated.
+SHARED_COURSES = "LOSSOPT_TEST_COURSES"
 
-def make_course(assignment, root=None):
-    """A private course folder holding the config and the assignment's source, release generated."""
-    root = Path(root or tempfile.mkdtemp(prefix=f"grading-{assignment}-"))
+
+def _generate(assignment, root):
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
     shutil.copytree(REPO / "solutions" / assignment, root / "solutions" / assignment)
     nbgrader(["generate_assignment", assignment, "--force"], root, root / "nbgrader.log")
+
+
+def _generated_once(assignment, shared):
+    """The session's generated course for ``assignment`` (made by whichever worker asks first)."""
+    import fcntl
+
+    folder = Path(shared) / assignment
+    with open(Path(shared) / f"{assignment}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)   # the other workers wait for the first one's course
+        if not folder.is_dir():
+            partial = Path(shared) / f"{assignment}.partial"
+            shutil.rmtree(partial, ignore_errors=True)
+            _generate(assignment, partial)
+            partial.rename(folder)
+    return folder
+
+
+def make_course(assignment, root=None):
+    """A private course folder holding the config and the assignment's source, release generated
+    (its gradebook knows the assignment, as after `nbgrader generate_assignment`)."""
+    root = Path(root or tempfile.mkdtemp(prefix=f"grading-{assignment}-"))
+    shared = os.environ.get(SHARED_COURSES)
+    if shared:
+        shutil.copytree(_generated_once(assignment, shared), root, dirs_exist_ok=True)
+    else:
+        _generate(assignment, root)
     _GENERATED[assignment] = (root / "exercises" / assignment / f"{assignment}.ipynb").read_text()
     return root
 

@@ -7,6 +7,8 @@
 """
 import csv
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 
@@ -287,3 +289,27 @@ def test_migration_head_is_alembics_answer_without_importing_alembic(tmp_path):
     assert migration_head(str(tmp_path)) == "c3"
     (tmp_path / "d4.py").write_text("revision = 'd4'\ndown_revision = 'b2'\n")  # a branch: two heads
     assert migration_head(str(tmp_path)) is None
+
+
+def test_plain_nbgrader_creates_a_gradebook_without_alembic_on_path(tmp_path):
+    """Check that the course's nbgrader_config.py makes a plain `nbgrader generate_assignment`
+    stamp a new gradebook with alembic's head read in-process: it succeeds with only the system's
+    bin folders on PATH (no `alembic` command to start) and records the head alembic reports."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    import nbgrader.api
+    from alembic.script import ScriptDirectory
+
+    repo = Path(__file__).resolve().parents[1]
+    shutil.copy(repo / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    shutil.copytree(repo / "solutions" / "adam", tmp_path / "solutions" / "adam")
+    nbgrader_command = Path(sys.executable).with_name("nbgrader")
+    run = subprocess.run([str(nbgrader_command), "generate_assignment", "adam"], cwd=tmp_path,
+                         env={**os.environ, "PATH": "/usr/bin:/bin"}, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    scripts = os.path.join(os.path.dirname(nbgrader.api.__file__), "alembic")
+    with sqlite3.connect(tmp_path / "gradebook.db") as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (ScriptDirectory(scripts).get_current_head(),)]
