@@ -62,7 +62,7 @@ def lost_grade_ids(assignment, names, seed):
     return lost
 
 
-def first_failure(check, cases, names, explain=True):
+def first_failure(check, cases, names, explain=True, references=None):
     """``None`` when the functions in ``names`` pass every case of ``check``, else
     ``(case index, step, problem)`` of the first failing call.
 
@@ -72,23 +72,29 @@ def first_failure(check, cases, names, explain=True):
     Short cases go first: the verdict is the same (every case must pass), and a wrong function
     usually fails a short case before a rollout of hundreds of steps has to run. ``explain=False``
     says only where values differ (see :func:`autograder.pipeline.judge.compare`).
+
+    ``references``: a dict kept by the caller for one ``cases`` list, to judge several
+    submissions against the same draw: the reference's outputs are computed once, as far as some
+    submission needed them, and reused (the reference is pure, so they are the same each time).
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # as in a kernel: a warning is not an error
-        return _first_failure(check, cases, names, explain)
+        return _first_failure(check, cases, names, explain, {} if references is None else references)
 
 
-def _first_failure(check, cases, names, explain):
+def _first_failure(check, cases, names, explain, references):
     for index in sorted(range(len(cases)), key=lambda i: len(cases[i].calls)):
         case = cases[index]
-        expected_so_far, got_so_far = [], []
+        expected_so_far, got_so_far = references.setdefault(index, []), []
 
         def earlier(results):
             return lambda call, item: copy.deepcopy(results[call] if item is None else results[call][item])
 
         for step, call in enumerate(case.calls):
-            args, kwargs = judge._resolved(call, earlier(expected_so_far))
-            expected = check.reference_function(call.function)(*args, **kwargs)
+            if step == len(expected_so_far):
+                args, kwargs = judge._resolved(call, earlier(expected_so_far))
+                expected_so_far.append(check.reference_function(call.function)(*args, **kwargs))
+            expected = expected_so_far[step]
             args, kwargs = judge._resolved(call, earlier(got_so_far))
             before = copy.deepcopy((args, kwargs)) if check.check_mutation else None
             try:
@@ -100,7 +106,6 @@ def _first_failure(check, cases, names, explain):
                 problem = "modified its input"
             if problem:
                 return index, step, problem
-            expected_so_far.append(expected)
             got_so_far.append(got)
     return None
 

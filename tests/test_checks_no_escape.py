@@ -74,8 +74,9 @@ def escapes(assignment, cases_of=None):
         cases = (cases_of or (lambda c: c.cases))(check)
         for seed in seeds_for(check):
             drawn = cases(np.random.default_rng(seed))  # drawn once, judged for every variant
+            references = {}
             found += [(v.name, grade_id, seed) for v, names in wrong
-                      if first_failure(check, drawn, names, explain=False) is None]
+                      if first_failure(check, drawn, names, explain=False, references=references) is None]
     return found
 
 
@@ -103,9 +104,9 @@ def test_solution_and_valid_alternatives_pass_every_draw(assignment):
         if calls > ROLLOUT_CALLS and len(seeds) > 1:
             seeds = VALID_ROLLOUT_SEEDS
         for seed in seeds:
-            drawn = check.cases(np.random.default_rng(seed))
+            drawn, references = check.cases(np.random.default_rng(seed)), {}
             for name, names in _valid(assignment):
-                problem = first_failure(check, drawn, names)
+                problem = first_failure(check, drawn, names, references=references)
                 if problem is not None:
                     failures.append((name, grade_id, seed, drawn[problem[0]].description, problem[2]))
     assert not failures, f"valid submissions failing (name / grade id / seed / case / problem):\n{_listing(failures)}"
