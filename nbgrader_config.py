@@ -16,6 +16,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades, LimitOutput,
                                     SaveAutoGrades)
 
+from autograder.batch.warm import cached_metadata_validation
 from autograder.course.folder import prepare_nbgrader
 from autograder.pipeline import intake
 from autograder.pipeline.feedback import FeedbackForStudents
@@ -27,8 +28,11 @@ c = get_config()  # noqa: F821  (injected by traitlets when nbgrader loads this 
 
 # Plain `nbgrader` commands create a gradebook as `python -m autograder` does: the schema version
 # read in-process, not from an `alembic heads` subprocess (seconds per new gradebook, and a
-# failure when the venv's bin folder is not on PATH).
+# failure when the venv's bin folder is not on PATH). And they check cell metadata with one
+# validator per schema, as the grading command's workers do, not a new one per cell (about 0.1 s
+# a notebook; the same errors: tests/test_cli_warm.py).
 prepare_nbgrader()
+cached_metadata_validation()
 
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "lossopt"

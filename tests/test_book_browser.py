@@ -8,6 +8,7 @@ trims the icon script to the icons the book uses). In the same visit, axe-core c
 reader's browser shows it; the Nu HTML Checker reads every page the build wrote.
 """
 import os
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -61,7 +62,9 @@ class PageVisit:
         self.page.on("console", self.console)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.on("requestfailed", lambda request: self.failed.append(request.url))
-        self.response = self.page.goto(f"{server}/{path}", wait_until="networkidle")
+        # "load", not "networkidle": a visit waits for what it checks (math typeset, frames
+        # inflated), and the test waits for the network to settle before reading the requests
+        self.response = self.page.goto(f"{server}/{path}", wait_until="load")
 
     def console(self, message):
         # a browser asks every site for /favicon.ico by itself; the book has none
@@ -95,17 +98,21 @@ def test_page_is_offline_clean_typeset_accessible_and_its_sliders_work(browser, 
             page.wait_for_function(
                 "n => document.querySelectorAll('mjx-container').length >= n", arg=math, timeout=90_000)
             assert page.locator("mjx-merror").count() == 0, f"{path}: MathJax reports a TeX error"
+        typeset = time.monotonic()
         check_sliders(page, path)
         check_notebook_download(page, path, built_book)
         icons = page.locator("svg.svg-inline--fa")
+        icons.first.wait_for(state="attached", timeout=30_000)  # drawn by the theme's script
         assert icons.count() > 0, f"{path}: the theme's icons did not render"
         assert page.locator("svg.svg-inline--fa path[d='']").count() == 0, \
             f"{path}: an icon the page shows was trimmed from fontawesome.js"
-        page.wait_for_timeout(500)  # a request made late (after typesetting) is still recorded
+        check_accessibility(page, path)
+        # a request made late (half a second after typesetting, axe's run included) is recorded
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(max(0, 500 - 1000 * (time.monotonic() - typeset)))
         assert visit.foreign == [], f"{path} requested other hosts"
         assert visit.failed == [], f"{path}: requests failed"
         assert visit.errors == [], f"{path}: console errors"
-        check_accessibility(page, path)
     finally:
         visit.close()
 

@@ -37,8 +37,8 @@ ASSIGNMENT = "ce_vs_mse"
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 # Tight limits so the bombs cost seconds, not minutes (each of the four cells that loop forever
 # costs a whole cell_timeout_s); generous enough for correct notebooks: the largest honest cell,
-# 100 MB of prints, takes about 2.5 s in the sandbox on this 2-core machine.
-LIMITS = {"cell_timeout_s": 8, "notebook_timeout_s": 300, "memory_mb": 1024,
+# 50 MB of prints, takes about 1 s in the sandbox on this 2-core machine.
+LIMITS = {"cell_timeout_s": 5, "notebook_timeout_s": 300, "memory_mb": 1024,
           "max_processes": 64, "max_kernel_restarts": 6, "cpu_seconds": 60}
 WRONG_SIGMOID = "def sigmoid(z):\n    return 0.5 + 0.0 * z\n"
 REPO_TARGETS = [REPO / "lossopt" / "checking.py", REPO / "nbgrader_config.py"]
