@@ -149,3 +149,27 @@ def test_the_summary_groups_checks_by_function():
     assert "Total: **2 / 6**" in done.cells[0].source
     again, _ = FeedbackForStudents().preprocess(done, {"nbgrader": {}})
     assert sum("score per function" in c.source for c in again.cells) == 1
+
+
+def test_a_failed_checks_message_wraps_inside_the_page(feedback, tmp_path):
+    """Check that in Chromium, at the width of a small laptop window, every failed check's
+    message on a student's feedback page wraps inside the page: what was expected and what the
+    code gave stay readable, none runs off to the right behind a horizontal scroll bar."""
+    from playwright import sync_api as playwright_api
+
+    from browser import launch
+
+    page_file = tmp_path / "feedback.html"
+    page_file.write_text(feedback["ours", "partial"])
+    with playwright_api.sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 800, "height": 900})
+        page.goto(page_file.as_uri())
+        widths = page.evaluate("""() => [...document.querySelectorAll('.output_error pre, .jp-OutputArea-output pre')]
+            .filter(pre => pre.textContent.includes('CheckFailed'))
+            .map(pre => [pre.scrollWidth, pre.clientWidth, pre.textContent.length])""")
+        page.screenshot(path=str(tmp_path / "feedback.png"), full_page=True)
+        browser.close()
+    assert widths, "the partial student's feedback shows no failed check"
+    assert all(scroll <= client + 1 for scroll, client, _ in widths), \
+        f"messages wider than their box ([scroll width, box width, characters]): {widths}"
