@@ -233,8 +233,6 @@ def test_lms_imports_and_late_marks_from_the_gradebook(course, tmp_path):
 
 def test_report_charts_are_escaped_inline_svg_without_matplotlib():
     import re
-    import subprocess
-    import sys
     import xml.etree.ElementTree as ET
 
     from autograder.course.export import GradedCell, GradeTable, StudentGrades
@@ -302,9 +300,10 @@ def test_plain_nbgrader_creates_a_gradebook_without_alembic_on_path(tmp_path):
     import nbgrader.api
     from alembic.script import ScriptDirectory
 
-    repo = Path(__file__).resolve().parents[1]
-    shutil.copy(repo / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
-    shutil.copytree(repo / "solutions" / "adam", tmp_path / "solutions" / "adam")
+    from conftest import ROOT
+
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    shutil.copytree(ROOT / "solutions" / "adam", tmp_path / "solutions" / "adam")
     nbgrader_command = Path(sys.executable).with_name("nbgrader")
     run = subprocess.run([str(nbgrader_command), "generate_assignment", "adam"], cwd=tmp_path,
                          env={**os.environ, "PATH": "/usr/bin:/bin"}, capture_output=True, text=True)

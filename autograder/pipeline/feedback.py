@@ -54,14 +54,10 @@ def score_table(notebook):
 
 
 #: The summary table's own spacing: nbgrader's feedback page styles no Markdown table, so its
-#: headers and cells would run together ("pointschecks passed"). And a failed check's message
-#: (one line: the call, what was expected, what the code gave) wraps inside the page: nbgrader's
-#: template keeps it on one line, scrolled out of sight past the page's width.
+#: headers and cells would run together ("pointschecks passed").
 SUMMARY_STYLE = ("<style>.lossopt-summary table{border-collapse:collapse;margin:0.5em 0 1em}"
                  ".lossopt-summary th,.lossopt-summary td{padding:0.3em 1.2em 0.3em 0;"
-                 "text-align:left;border-bottom:1px solid #ddd}"
-                 ".output_error pre,.jp-OutputArea-output[data-mime-type*=stderr] pre"
-                 "{white-space:pre-wrap;overflow-wrap:anywhere}</style>")
+                 "text-align:left;border-bottom:1px solid #ddd}</style>")
 
 
 def summary_markdown(rows, total=None, maximum=None):

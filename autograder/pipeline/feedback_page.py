@@ -41,12 +41,18 @@ _MATHJAX = re.compile(r"(<!-- Loading mathjax macro -->\s*)?<!-- Load mathjax --
                       r"<!-- End of mathjax configuration -->", re.DOTALL)
 
 
+#: A failed check's message is one line (the call, what was expected, what the code gave), which
+#: nbgrader's template keeps on one line, scrolled out of sight past the page's width: it wraps.
+PAGE_STYLE = ("<style>.output_error pre,.jp-OutputArea-output[data-mime-type*=stderr] pre"
+              "{white-space:pre-wrap;overflow-wrap:anywhere}</style>")
+
+
 def with_content_security_policy(page: str) -> str:
     """``page`` (a whole page the exporter made) without MathJax, with the policy as the first
-    element of its ``<head>``."""
+    element of its ``<head>`` and the page's own style (:data:`PAGE_STYLE`) after it."""
     page = _MATHJAX.sub("", page)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
-    page, count = _HEAD.subn(lambda head: head.group(0) + "\n" + meta, page, count=1)
+    page, count = _HEAD.subn(lambda head: head.group(0) + "\n" + meta + "\n" + PAGE_STYLE, page, count=1)
     if count != 1:
         raise ValueError("the feedback template produced a page without <head>: "
                          "no Content-Security-Policy could be added")
