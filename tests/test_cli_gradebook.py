@@ -1,5 +1,7 @@
 """The course gradebook under contention, and what is exported from it (no kernels: fast).
 
+- a grading run that finds another one recording the assignment in the shared gradebook waits for
+  it instead of failing on the assignment's unique name;
 - merging a graded submission waits out another writer's SQLite lock instead of failing with
   "database is locked", and keeps a human's manual score;
 - grades.csv groups checks by function, leaves non-submitters blank; report.html embeds its
@@ -15,6 +17,7 @@ import time
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.batch import run as batch_run
 from autograder.batch.run import GradingOptions
 from autograder.course import gradebook as gb
 from autograder.course import lms_export, lms_records
@@ -61,6 +64,81 @@ def result(scores):
         "late_submission_penalty": None,
         "grades": {name: (score, name == "written") for name, score in scores.items()},
         "comments": {"written": None}}}}
+
+
+@pytest.fixture
+def unrecorded(tmp_path):
+    """A course whose gradebook does not know the assignment yet; its one notebook has one
+    graded test cell."""
+    import json
+
+    (tmp_path / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.course_id = 'lossopt'\n"
+        f"c.CourseDirectory.db_url = 'sqlite:///{tmp_path}/gradebook.db'\n")
+    notebook = json.loads(json.dumps(SOLUTION))
+    notebook["cells"].append(
+        {"cell_type": "code", "source": "assert adam(1) == 1\n", "outputs": [], "execution_count": None,
+         "metadata": {"nbgrader": {"grade": True, "grade_id": "adam_rollout", "points": 1}}})
+    (tmp_path / "source" / ASSIGNMENT).mkdir(parents=True)
+    path = tmp_path / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    path.write_text(json.dumps(notebook))
+    prepare_nbgrader()
+    course = Course.locate(str(tmp_path))
+    Gradebook(course.db_url, "lossopt").close()
+    return course, [path]
+
+
+def another_run_recording(course, monkeypatch, finishes_after):
+    """Replace this run's recording of the assignment by what losing the race looks like: the
+    other run has committed the assignment's row, its notebook follows ``finishes_after`` seconds
+    later (never if None), and our own insert fails on the unique name."""
+    def lose_the_race(course_, assignment):
+        with Gradebook(course.db_url, "lossopt") as other:
+            other.add_assignment(assignment)
+
+        def finish():
+            time.sleep(finishes_after)
+            with Gradebook(course.db_url, "lossopt") as other:
+                other.add_notebook(assignment, assignment)
+                other.add_grade_cell("adam_rollout", assignment, assignment, max_score=1, cell_type="code")
+        if finishes_after is not None:
+            threading.Thread(target=finish, daemon=True).start()
+        raise CourseError(f"nbgrader generate_assignment {assignment} failed: "
+                          f"Key (name)=({assignment}) already exists.")
+    monkeypatch.setattr(batch_run, "add_to_gradebook", lose_the_race)
+
+
+def test_a_run_that_loses_the_race_to_record_the_assignment_waits_for_the_winner(unrecorded, monkeypatch):
+    course, sources = unrecorded
+    another_run_recording(course, monkeypatch, finishes_after=1.5)
+    with Gradebook(course.db_url, "lossopt") as master:
+        started = time.monotonic()
+        batch_run.ensure_assignment(course, master, ASSIGNMENT, sources, wait_seconds=30)
+        waited = time.monotonic() - started
+        assert gb.missing_grade_cells(master, ASSIGNMENT, {"adam_rollout"}) == set()
+    assert waited >= 1.5
+
+
+def test_a_winner_that_never_finishes_is_reported_with_the_original_error(unrecorded, monkeypatch):
+    course, sources = unrecorded
+    another_run_recording(course, monkeypatch, finishes_after=None)
+    with Gradebook(course.db_url, "lossopt") as master:
+        with pytest.raises(CourseError, match=r"generate_assignment toy failed: Key \(name\)=\(toy\) already"):
+            batch_run.ensure_assignment(course, master, ASSIGNMENT, sources, wait_seconds=2)
+
+
+def test_a_failure_to_record_the_assignment_with_no_other_run_is_reported_at_once(unrecorded, monkeypatch):
+    course, sources = unrecorded
+
+    def broken(course_, assignment):
+        raise CourseError(f"nbgrader generate_assignment {assignment} failed: a broken notebook")
+    monkeypatch.setattr(batch_run, "add_to_gradebook", broken)
+    with Gradebook(course.db_url, "lossopt") as master:
+        started = time.monotonic()
+        with pytest.raises(CourseError, match="a broken notebook"):
+            batch_run.ensure_assignment(course, master, ASSIGNMENT, sources, wait_seconds=30)
+        assert time.monotonic() - started < 5
+
 
 
 def test_merge_waits_out_another_writers_lock(course):

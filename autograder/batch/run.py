@@ -133,20 +133,28 @@ def ensure_assignment(course: Course, master, assignment: str, source_notebooks,
     """Make sure the gradebook knows the assignment's grade cells (nbgrader grades against the
     gradebook's copy). Absent: record it, as ``nbgrader generate_assignment`` would, without
     touching exercises/. Another grading run sharing the gradebook may be recording it at this
-    very moment: then its work is waited for rather than raced."""
+    very moment: then its work is waited for rather than raced.
+
+    The race shows as our insert of the assignment failing on the unique name while the other
+    run has committed the assignment's row but not yet all of its notebooks; so a failure with
+    the row present is waited on, and only reported if the cells never arrive."""
     wanted = {g for g in grade_id_order(source_notebooks) if g}
     give_up = time.monotonic() + wait_seconds
+    failure = None
     if not gb.has_assignment(master, assignment):
         try:
             add_to_gradebook(course, assignment)
-        except CourseError:
-            if not gb.has_assignment(master, assignment):
+        except CourseError as error:
+            if not gb.is_recorded(master, assignment):
                 raise
+            failure = error
     while True:
         missing = gb.missing_grade_cells(master, assignment, wanted)
         if not missing:
             return
         if time.monotonic() > give_up:
+            if failure is not None:
+                raise failure
             raise CourseError(
                 f"the gradebook's copy of '{assignment}' lacks the grade cells {', '.join(sorted(missing))} "
                 f"of {course.folder('source') / assignment}: run `autograder release {assignment}` "

@@ -131,7 +131,20 @@ def record_failure(gradebook: Gradebook, assignment: str, student: str, digest: 
     with_retries(write, rollback=gradebook.db.rollback)
 
 
+def is_recorded(gradebook: Gradebook, assignment: str) -> bool:
+    """The gradebook has a row for ``assignment``, whether or not its notebooks are in yet
+    (nbgrader records the assignment first and its notebooks one by one after it)."""
+    try:
+        gradebook.find_assignment(assignment)
+        return True
+    except MissingEntry:
+        return False
+    finally:
+        gradebook.db.commit()
+
+
 def has_assignment(gradebook: Gradebook, assignment: str) -> bool:
+    """The gradebook has ``assignment`` with at least one of its notebooks."""
     try:
         return len(gradebook.find_assignment(assignment).notebooks) > 0
     except MissingEntry:
