@@ -11,7 +11,7 @@
    with what it is made of. Also given gzip-compressed, what a web server that compresses would
    send;
    and each slider figure: its frames and the bytes it adds to its page;
-4. slider speed: every chapter runs in a Jupyter kernel with live (ipywidgets) sliders; each
+4. slider speed: every chapter runs in a Jupyter kernel with live sliders (lossopt.live); each
    ``interactive_figure`` is then driven headlessly (``benchmarks/slider_timing.py``) and the
    median of one update (compute + draw + encode) is printed.
 

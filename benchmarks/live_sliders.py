@@ -6,8 +6,7 @@ Each chapter with slider figures (default: all) is opened in a JupyterLab this s
 127.0.0.1 (as a reader's kernel: live sliders), run with *Run All Cells* in Debian's chromium,
 and each slider figure is then driven from the keyboard, as a reader does: focus a slider's
 handle, press an arrow key. A move's time runs from the key event's time stamp to the first
-animation frame after the figure's image has changed and decoded (the frame the browser paints
-it in). Printed per figure:
+paint of the frame that shows the figure's new image, decoded. Printed per figure:
 
 - ``never drawn``: the first move of a figure nobody has touched (no frame drawn ahead yet, so
   the kernel draws it when the move reaches it);
@@ -29,18 +28,23 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import browser  # noqa: E402
 
-# Armed before a key press: measures from that key event to the paint after the output's image
-# is a new, decoded frame (a 1x1 image is a frame not drawn yet).
+# Armed before a key press: measures from that key event to the paint of the first frame that
+# shows the new picture, decoded (the view marks the frame it shows in its holder's data-frame).
+# An animation-frame callback runs just before its frame is painted; a message posted from it
+# arrives just after that paint, so that is when the time is read.
 ARM = """(output) => {
     window.__moveMs = null;
-    const before = (output.querySelector('.widget-image') || {}).src;
+    const holder = output.querySelector('.lossopt-live-frame');
+    const before = holder.dataset.frame;
     const onKey = (event) => {
         document.removeEventListener('keydown', onKey, true);
         const start = event.timeStamp;
         const check = () => {
-            const image = output.querySelector('.widget-image');
-            if (image && image.src !== before && image.complete && image.naturalWidth > 1) {
-                requestAnimationFrame(() => { window.__moveMs = performance.now() - start; });
+            const image = holder.firstChild;
+            if (holder.dataset.frame !== before && image && image.complete && image.naturalWidth > 1) {
+                const painted = new MessageChannel();
+                painted.port1.onmessage = () => { window.__moveMs = performance.now() - start; };
+                painted.port2.postMessage(null);
             } else {
                 requestAnimationFrame(check);
             }
@@ -82,15 +86,15 @@ def measure_chapter(page, base, token, notebook, moves):
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
     browser.wait_until(lambda: browser.kernels_idle(base, token), 120, "the kernel to start")
     browser.run_all_cells(page, base, token)
-    outputs = page.locator(".jp-OutputArea-output:has(.widget-slider):has(.widget-image)")
+    outputs = page.locator(".jp-OutputArea-output:has(.lossopt-live)")
     results = []
     for k in range(outputs.count()):
         output = outputs.nth(k).element_handle()
         output.scroll_into_view_if_needed()
-        handle = outputs.nth(k).locator(".noUi-handle").first
+        outputs.nth(k).locator(".lossopt-live-frame[data-frame]").wait_for(timeout=60_000)
+        handle = outputs.nth(k).locator("input.lossopt-slider").first
         handle.focus()
-        at = int(float(handle.get_attribute("aria-valuenow") or 0))
-        top = int(float(handle.get_attribute("aria-valuemax") or 0))
+        at, top = int(handle.input_value()), int(handle.get_attribute("max"))
         forward, back = ("ArrowRight", "ArrowLeft") if at < top else ("ArrowLeft", "ArrowRight")
         never = move(page, output, handle, forward)
         drawn = [move(page, output, handle, back if i % 2 == 0 else forward) for i in range(moves)]

@@ -9,7 +9,7 @@ import time
 def time_updates(figure, repeats=20, warm=False):
     """Seconds each of ``repeats`` live slider moves takes.
 
-    Drives the ipywidgets view headlessly, exactly as a moving slider does in a kernel: each move
+    Drives the live widget headlessly, exactly as a moving slider does in a kernel: each move
     sets one slider's value (the sliders take turns) to its next grid point, wrapping around.
     Cold (the default): every move redraws (compute + draw + encode), as on a figure just shown.
     ``warm``: every frame is drawn first (in the background process), as a reader finds the
@@ -21,9 +21,9 @@ def time_updates(figure, repeats=20, warm=False):
     seconds = []
     for k in range(repeats):
         which = k % len(figure.sliders)
-        control, slider = box.controls[which], figure.sliders[which]
-        value = slider.values[(slider.index(control.value) + 1) % len(slider.values)]
+        index = list(box.index)
+        index[which] = (index[which] + 1) % len(figure.sliders[which].values)
         start = time.perf_counter()
-        control.value = value
+        box.index = index  # what the browser sets when a reader moves a slider
         seconds.append(time.perf_counter() - start)
     return seconds

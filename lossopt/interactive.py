@@ -15,11 +15,13 @@ A chapter describes a figure once, as a function that draws into a cleared matpl
 How the figure is shown depends on where the code runs:
 
 ``live`` (a Jupyter kernel, the default)
-    ipywidgets 8 sliders over the figure's frames as PNG images, one per grid point, drawn by
-    the same ``Figure`` cleared and redrawn: the browser shows the frame of the sliders' values
-    without asking the kernel, and the frames are drawn ahead in another process
-    (:mod:`lossopt.live`). Works in any front end that shows ipywidgets (JupyterLab, Notebook 7,
-    VS Code); no ipympl, no front-end extension beyond ipywidgets' own.
+    a widget (:class:`lossopt.live.SliderFigure`, built on anywidget) with the same plain range
+    sliders as the static form, over the figure's frames as PNG images, one per grid point,
+    drawn by the same ``Figure`` cleared and redrawn: the browser keeps every frame it has been
+    sent and shows the one of the sliders' values without asking the kernel, and the frames are
+    drawn ahead in another process (:mod:`lossopt.live`). Works in any front end that shows
+    ipywidgets (JupyterLab, Notebook 7, VS Code); no ipympl; anywidget's front-end extension
+    comes with its wheel.
 ``static`` (the book build)
     every point of the slider grid (the cartesian product for several sliders) is drawn once at
     build time as SVG (:mod:`lossopt.svgframes`): what does not change with the sliders (axes,
@@ -168,7 +170,7 @@ class InteractiveFigure:
     """A validated figure description; :func:`interactive_figure` builds and shows one.
 
     ``render(**values)`` draws one state into the figure's single ``Figure`` and returns PNG
-    bytes; ``widget()`` gives the live ipywidgets view; ``static_html()`` the HTML scrubber.
+    bytes; ``widget()`` gives the live widget; ``static_html()`` the HTML scrubber.
     """
 
     def __init__(self, draw, *sliders, figsize=(6.4, 4.0), dpi=None):
@@ -260,11 +262,12 @@ class InteractiveFigure:
             slider.index(state[slider.name])
         return self._png(state)
 
-    # -- live: ipywidgets ---------------------------------------------------------------------
+    # -- live: a widget ----------------------------------------------------------------------------
     def widget(self, cache=True, prefetch=None):
-        """The live ipywidgets view: the sliders above the figure at their values.
+        """The live widget (:class:`lossopt.live.SliderFigure`): the sliders above the figure at
+        their values.
 
-        Every grid point gets its own image, chosen in the browser as a slider moves, and the
+        The browser keeps each frame it is sent and shows the one a slider moves to; the
         frames not drawn yet are drawn ahead in another process once a reader moves a slider
         (:mod:`lossopt.live`). ``cache=False`` redraws on every move (what the benchmark's cold
         figure measures). ``prefetch=True`` starts drawing ahead now; the default starts it at

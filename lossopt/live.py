@@ -1,21 +1,20 @@
-"""Live slider figures in a Jupyter kernel: frames chosen in the browser, drawn ahead elsewhere.
+"""Live slider figures in a Jupyter kernel: frames kept and chosen in the browser, drawn ahead elsewhere.
 
 A slider can only stop on its grid, so a live figure has at most ``frame_count`` distinct images.
-The view gives each grid point its own ``ipywidgets.Image`` inside nested ``ipywidgets.Stack``
-widgets, one level per slider, and links each slider to its level in the browser
-(``ipywidgets.jslink``). A move therefore shows its frame without a message to the kernel and
-back: the browser swaps which image is on screen. The kernel still hears of the move, and draws
-the frame then if it has not been drawn.
+The view is one widget (:class:`SliderFigure`, an `anywidget <https://anywidget.dev>`_ whose
+front-end code is the ``_ESM`` module below): the browser draws the sliders, keeps every frame
+the kernel has sent it as a decoded image, and shows the frame of the sliders' values the moment
+one moves, without a message to the kernel and back. ipywidgets' own ``Stack`` cannot do that:
+it builds a new view of the shown child, and a new image to decode, on every change.
 
-Frames not yet asked for are drawn ahead by :class:`LiveFrames` in a separate process, forked
-from the kernel once a reader moves a slider: it has its own interpreter, so its drawing never
-holds the kernel's GIL while a move is answered, and it draws the frames nearest the sliders'
-latest position first (the kernel tells it each position). Its PNGs come back over a pipe and
-fill their images; a frame the kernel drew on demand meanwhile is not sent again.
+The kernel still hears of every move (the ``index`` trait), and draws the frame then if it has not
+been drawn. Frames not yet asked for are drawn ahead by :class:`LiveFrames` in a separate process,
+forked from the kernel once a reader moves a slider: it has its own interpreter, so its drawing
+never holds the kernel's GIL while a move is answered, and it draws the frames nearest the
+sliders' latest position first (the kernel tells it each position). Its PNGs come back over a
+pipe and go on to the browser; a frame the kernel drew on demand meanwhile is not sent again.
 """
-from __future__ import annotations
 
-import base64
 import itertools
 import multiprocessing
 import os
@@ -23,9 +22,8 @@ import sys
 import threading
 import warnings
 
-# A transparent 1x1 PNG: what an image not drawn yet holds (the figure's box keeps its size).
-BLANK_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+import anywidget
+import traitlets
 
 
 def _distance(a, b):
@@ -33,18 +31,19 @@ def _distance(a, b):
 
 
 class LiveFrames:
-    """The PNG of every grid point of one figure, and the image widget that shows it.
+    """The PNG of every grid point of one figure, each passed on once to ``on_frame``.
 
     :meth:`get` draws a frame in the kernel when it is wanted and not drawn; :meth:`start`
     forks the process that draws the others, nearest the latest position first
     (:meth:`moved` tells it the position). ``frames`` maps a grid point (one index per slider)
-    to its PNG bytes; ``images`` to its widget, once the view has made them.
+    to its PNG bytes; ``on_frame(key, png)`` is called once per frame, from whichever thread
+    stored it (the view sends it to the browser).
     """
 
-    def __init__(self, figure):
+    def __init__(self, figure, on_frame=None):
         self.figure = figure
         self.frames = {}
-        self.images = {}
+        self.on_frame = on_frame
         self.lock = threading.Lock()
         self.thread = None  # receives what the drawing process sends
         self.process = None
@@ -71,9 +70,8 @@ class LiveFrames:
             if key in self.frames:
                 return
             self.frames[key] = png
-        image = self.images.get(key)
-        if image is not None:
-            image.value = png
+        if self.on_frame is not None:
+            self.on_frame(key, png)
 
     def moved(self, key):
         """Tell the drawing process the sliders are at ``key`` (drawn: it skips it)."""
@@ -127,6 +125,8 @@ def _draw_ahead(figure, done, frames_out, positions_in):
     position first, and send ``(key, png)`` for each."""
     devnull = open(os.devnull, "w")
     sys.stdout = sys.stderr = devnull  # the kernel's streams are not this process's to write
+    _yield_the_processor()
+    _forget_the_kernels_fonts()
     warnings.simplefilter("ignore")
     shape = [len(s.values) for s in figure.sliders]
     todo = set(itertools.product(*(range(n) for n in shape))) - set(done)
@@ -149,62 +149,269 @@ def _draw_ahead(figure, done, frames_out, positions_in):
         os._exit(0)
 
 
+# The view in the browser (anywidget's module format): a labelled range input and a read-out per
+# slider, as in the book's static figures, above the frame of their values. Frames arrive as
+# custom messages ({"frames": [flat index, ...]} with one PNG buffer each); each becomes an <img>
+# decoded ahead, so a move swaps in a picture that is ready to paint. A view asks for the frames
+# the kernel already has when it is rendered (a notebook reopened, a second view of the output).
+_ESM = r"""
+const SLIDER_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End",
+                             "PageUp", "PageDown"]);
+function keepSliderKeys() {
+  if (window.__lossoptSliderKeys) return;
+  window.__lossoptSliderKeys = true;
+  // on the window, in the capture phase: before any listener of the page's own
+  window.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (target instanceof HTMLInputElement && target.classList.contains("lossopt-slider")
+        && target.closest(".lossopt-live") && SLIDER_KEYS.has(event.key)
+        && !(event.altKey || event.ctrlKey || event.metaKey || event.shiftKey)) {
+      event.stopImmediatePropagation();  // not preventDefault: the input still moves
+    }
+  }, true);
+}
+
+function render({ model, el }) {
+  const shape = model.get("shape"), labels = model.get("labels");
+  const [width, height] = model.get("size");
+  const images = new Map();
+  const root = document.createElement("div");
+  root.className = "lossopt-live";
+  // The front end's keyboard shortcuts would take the keys typed on a slider: JupyterLab's
+  // skip what is inside this attribute, and the keys that move a range input are kept from
+  // every other listener (Notebook 7 cancels an arrow key and moves the focus to the notebook).
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  keepSliderKeys();
+  const prefix = "lossopt-live-" + Math.random().toString(36).slice(2);
+  const inputs = [], outputs = [];
+  model.get("texts").forEach((text, i) => {
+    const row = document.createElement("div");
+    row.className = "lossopt-control";
+    const label = document.createElement("label");
+    label.htmlFor = prefix + "-" + i;
+    label.textContent = text;
+    const input = document.createElement("input");
+    Object.assign(input, { type: "range", id: label.htmlFor, className: "lossopt-slider",
+                           min: 0, max: shape[i] - 1, step: 1, value: model.get("index")[i] });
+    const output = document.createElement("output");
+    output.className = "lossopt-value";
+    output.htmlFor = input.id;
+    row.append(label, input, output);
+    root.append(row);
+    inputs.push(input);
+    outputs.push(output);
+  });
+  const holder = document.createElement("div");
+  holder.className = "lossopt-live-frame";
+  holder.style.aspectRatio = width + " / " + height;
+  holder.style.maxWidth = width + "px";
+  root.append(holder);
+  el.append(root);
+
+  function flat(index) {
+    return index.reduce((at, k, i) => at * shape[i] + k, 0);
+  }
+  function show() {
+    const index = inputs.map((input) => +input.value);
+    index.forEach((k, i) => { outputs[i].textContent = labels[i][k]; });
+    const at = flat(index), image = images.get(at);
+    if (image) {
+      if (holder.firstChild !== image) holder.replaceChildren(image);
+      holder.dataset.frame = at;
+      holder.removeAttribute("aria-busy");
+    } else {
+      holder.setAttribute("aria-busy", "true");  // the last frame stays until this one arrives
+    }
+    return index;
+  }
+  // The kernel hears of a move after the frame is painted: telling it first would make the
+  // reader wait for the message's encoding and sending.
+  let unsent = null;
+  function notify() {
+    const index = unsent;
+    unsent = null;
+    model.set("index", index);
+    model.save_changes();
+  }
+  for (const input of inputs) {
+    input.addEventListener("input", () => {
+      if (unsent === null) {
+        requestAnimationFrame(() => {
+          const painted = new MessageChannel();
+          painted.port1.onmessage = notify;
+          painted.port2.postMessage(null);
+        });
+      }
+      unsent = show();
+    });
+  }
+  const problem = document.createElement("p");
+  problem.className = "lossopt-live-error";
+  problem.setAttribute("role", "alert");
+  problem.hidden = true;
+  root.append(problem);
+  function received(message, buffers) {
+    if (message && typeof message.error === "string") {
+      problem.textContent = "This frame could not be drawn: " + message.error;
+      problem.hidden = false;
+      return;
+    }
+    if (!message || !Array.isArray(message.frames)) return;
+    problem.hidden = true;
+    message.frames.forEach((at, k) => {
+      const image = document.createElement("img");
+      image.alt = model.get("alt");
+      image.width = width;
+      image.height = height;
+      image.src = URL.createObjectURL(new Blob([buffers[k]], { type: "image/png" }));
+      image.decode().catch(() => {});
+      const old = images.get(at);
+      if (old) URL.revokeObjectURL(old.src);
+      images.set(at, image);
+    });
+    show();
+  }
+  function moved_elsewhere() {
+    const index = model.get("index");
+    if (unsent === null && index.some((k, i) => +inputs[i].value !== k)) {
+      index.forEach((k, i) => { inputs[i].value = k; });
+      show();
+    }
+  }
+  model.on("msg:custom", received);
+  model.on("change:index", moved_elsewhere);
+  show();
+  model.send({ want: "frames" });
+  return () => {
+    model.off("msg:custom", received);
+    model.off("change:index", moved_elsewhere);
+    for (const image of images.values()) URL.revokeObjectURL(image.src);
+  };
+}
+export default { render };
+"""
+
+_CSS = """
+.lossopt-live { display: grid; grid-template-columns: max-content minmax(6rem, 24rem) max-content 1fr;
+                align-items: center; column-gap: .6em; row-gap: .2em; }
+.lossopt-live .lossopt-control { display: contents; }
+.lossopt-live .lossopt-control label { grid-column: 1; }
+.lossopt-live .lossopt-slider { grid-column: 2; }
+.lossopt-live .lossopt-value { grid-column: 3; }
+.lossopt-live .lossopt-value { min-width: 4em; font-variant-numeric: tabular-nums; }
+.lossopt-live .lossopt-live-frame, .lossopt-live .lossopt-live-error { grid-column: 1 / -1; width: 100%; }
+.lossopt-live .lossopt-live-frame img { display: block; width: 100%; height: auto; }
+.lossopt-live .lossopt-live-error { color: #b00020; white-space: pre-wrap; margin: .2em 0; }
+"""
+
+
+class SliderFigure(anywidget.AnyWidget):
+    """The live figure: sliders and frames in the browser (``_ESM``), frames drawn in the kernel.
+
+    ``index`` holds the sliders' positions (one grid index per slider); the browser sets it
+    when a reader moves a slider, and a change from the kernel moves the browser's sliders.
+    ``frames`` is the figure's :class:`LiveFrames`.
+    """
+
+    _esm = _ESM
+    _css = _CSS
+    shape = traitlets.List(traitlets.Int()).tag(sync=True)
+    labels = traitlets.List(traitlets.List(traitlets.Unicode())).tag(sync=True)
+    texts = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    size = traitlets.List(traitlets.Int()).tag(sync=True)
+    alt = traitlets.Unicode().tag(sync=True)
+    index = traitlets.List(traitlets.Int()).tag(sync=True)
+
+    def flat(self, key):
+        at = 0
+        for k, n in zip(key, self.shape):
+            at = at * n + k
+        return at
+
+    def send_frames(self, frames):
+        """Send ``{key: png}`` to the browser, one message."""
+        if frames:
+            self.send({"frames": [self.flat(key) for key in frames]}, buffers=list(frames.values()))
+
+    def values(self):
+        """The sliders' values, by name."""
+        return self.frames.values(tuple(self.index))
+
+    def shown_png(self):
+        """PNG bytes of the frame the sliders select (None while it is being drawn)."""
+        return self.frames.frames.get(tuple(self.index))
+
+
+def _forget_the_kernels_fonts():
+    """Drop the font objects this process inherited from the kernel.
+
+    A FreeType font reads its file through a descriptor whose offset the forked process shares
+    with the kernel, so both reading glyphs at once corrupt each other's reads (the kernel's
+    draw failed with "FT_Load_Glyph ... too many hints"). matplotlib empties its own font cache
+    in a forked child; parsed math text (log-axis labels such as 10^-8) keeps its fonts in a
+    cache of its own, emptied here, so this process opens the fonts afresh.
+    """
+    from matplotlib.mathtext import MathTextParser
+
+    MathTextParser._parse_cached.cache_clear()
+
+
+def _yield_the_processor():
+    """Run only on time nobody else wants (Linux's idle class, else the lowest priority): frames
+    drawn ahead must never slow the browser painting a move, nor the kernel answering one."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        try:
+            os.nice(19)
+        except (AttributeError, OSError):
+            pass
+
+
 def live_view(figure, cache=True, prefetch=None, in_kernel=False):
-    """The ipywidgets box of ``figure``: one slider per :class:`~lossopt.interactive.Slider`
-    above the frames (see the module docstring).
+    """The :class:`SliderFigure` of ``figure`` at its sliders' start values (see the module
+    docstring).
 
     ``cache=False`` draws again on every move (a benchmark's cold figure). ``prefetch=True``
     starts drawing ahead now; the default starts at the first move in a kernel
     (``in_kernel``), so a notebook run headless draws nothing it does not show.
     """
-    import ipywidgets as widgets
-
     sliders = figure.sliders
-    start = tuple(s.index(s.value) for s in sliders)
-    controls = [widgets.SelectionSlider(
-        options=[(s.format(v), v) for v in s.values], value=s.values[s.index(s.value)],
-        description=s.text, continuous_update=True, style={"description_width": "initial"},
-        layout=widgets.Layout(width="min(100%, 32rem)")) for s in sliders]
     dpi = figure.dpi or _live_dpi()
-    width, height = (round(side * dpi) for side in figure.figsize)
-    # one size for every frame, kept while an image waits for its PNG: nothing on the page moves
-    size = widgets.Layout(width=f"{width}px", height=f"{height}px", max_width="100%",
-                          object_fit="contain")
-    frames = LiveFrames(figure)
-    links = []
-
-    def level(depth, prefix):
-        if depth == len(sliders):
-            image = frames.images[prefix] = widgets.Image(value=BLANK_PNG, format="png", layout=size)
-            return image
-        stack = widgets.Stack([level(depth + 1, prefix + (k,)) for k in range(len(sliders[depth].values))],
-                              selected_index=start[depth])
-        links.append(widgets.jslink((controls[depth], "index"), (stack, "selected_index")))
-        return stack
-
-    shown = level(0, ())
+    view = SliderFigure(
+        shape=[len(s.values) for s in sliders], labels=[[s.format(v) for v in s.values] for s in sliders],
+        texts=[s.text for s in sliders], size=[round(side * dpi) for side in figure.figsize],
+        alt="Figure with sliders: " + ", ".join(s.text for s in sliders),
+        index=[s.index(s.value) for s in sliders])
+    frames = view.frames = LiveFrames(figure, on_frame=lambda key, png: view.send_frames({key: png}))
     frames.get(figure.initial)
     on_first_move = cache and prefetch is None and in_kernel
 
     def moved(_change):
-        values = {s.name: c.value for s, c in zip(sliders, controls)}
-        key = frames.key(values)
-        if cache:
-            frames.get(values)
-            frames.moved(key)
-        else:
-            frames.images[key].value = figure._png(values)
+        values = view.values()
+        try:
+            if cache:
+                frames.get(values)
+                frames.moved(tuple(view.index))
+            else:
+                view.send_frames({tuple(view.index): figure._png(values)})
+        except Exception as error:  # shown under the figure: a move must never just hang
+            view.send({"error": str(error), "frame": view.flat(view.index)})
+            raise
         if on_first_move:
             frames.start()  # once; later calls return at once
 
-    for control in controls:
-        control.observe(moved, names="index")
-    box = widgets.VBox([*controls, shown])
-    box.controls, box.frames, box.links = controls, frames, links
-    box.shown_image = lambda: frames.images[tuple(c.index for c in controls)]
+    def asked(_view, content, _buffers):
+        if isinstance(content, dict) and content.get("want") == "frames":
+            with frames.lock:
+                known = dict(frames.frames)
+            view.send_frames(known)
+
+    view.observe(moved, names="index")
+    view.on_msg(asked)
     if cache and prefetch:
         frames.start()
-    return box
+    return view
 
 
 def _live_dpi():

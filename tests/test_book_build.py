@@ -138,7 +138,7 @@ def test_chapter_downloads_as_a_notebook_that_runs(built_book, name, tmp_path):
     if any("interactive_figure(" in src for src in code_sources(notebook)):
         mimes = {key for cell in notebook.cells for out in cell.get("outputs", [])
                  for key in out.get("data", {})}
-        assert WIDGET_VIEW in mimes, f"{name}: in Jupyter the sliders should be live ipywidgets"
+        assert WIDGET_VIEW in mimes, f"{name}: in Jupyter the sliders should be a live widget"
 
 
 def cache_records(output):

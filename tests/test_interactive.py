@@ -1,4 +1,4 @@
-"""lossopt.interactive: one figure description, live ipywidgets sliders and a static HTML scrubber."""
+"""lossopt.interactive: one figure description, a live slider widget and a static HTML scrubber."""
 import base64
 import io
 import json
@@ -121,37 +121,62 @@ def test_failing_draw_names_the_slider_values():
 
 # -- live mode ----------------------------------------------------------------------------------
 
+class Browser:
+    """The browser end of a live figure, as far as the kernel can tell: the frames it has been
+    sent (by flat grid index, row-major) and the moves it makes (setting ``index``)."""
+
+    def __init__(self, view):
+        self.view, self.messages, self.frames = view, [], {}
+        view.send = self.receive
+        view._handle_custom_msg({"want": "frames"}, [])  # what a view asks for when it is rendered
+
+    def receive(self, content, buffers=None):
+        self.messages.append(content)
+        for at, png in zip(content["frames"], buffers, strict=True):
+            self.frames[at] = png
+
+    def move(self, **values):
+        index = list(self.view.index)
+        for name, value in values.items():
+            k = [s.name for s in self.view.frames.figure.sliders].index(name)
+            index[k] = self.view.frames.figure.sliders[k].index(value)
+        self.view.index = index
+
+    def shown(self):
+        return self.frames.get(self.view.flat(self.view.index))
+
+
 def test_live_widget_redraws_the_same_figure_when_a_slider_moves():
     figure = InteractiveFigure(draw_line, Slider("slope", -2.0, 2.0, 0.5, value=1.0), figsize=(3, 2))
-    box = figure.widget()
-    before, fig_before = box.shown_image().value, figure._figure
-    box.controls[0].value = -1.5
-    assert box.shown_image().value != before
-    assert box.shown_image().value == figure.render(slope=-1.5)
+    view = figure.widget()
+    browser = Browser(view)
+    before, fig_before = browser.shown(), figure._figure
+    assert before == figure.render(slope=1.0)
+    browser.move(slope=-1.5)
+    assert view.index == [1] and browser.shown() != before
+    assert browser.shown() == figure.render(slope=-1.5) == view.shown_png()
     assert figure._figure is fig_before, "a slider move must not create a new figure"
-    assert Image.open(io.BytesIO(box.shown_image().value)).size == (3 * interactive.LIVE_DPI, 2 * interactive.LIVE_DPI)
-    control = box.controls[0]
-    assert control.description == "slope" and control.options[control.index] == ("-1.5", -1.5)
-    assert [label for label, _ in control.options] == ["-2.0", "-1.5", "-1.0", "-0.5", "0.0", "0.5", "1.0", "1.5", "2.0"]
+    assert Image.open(io.BytesIO(browser.shown())).size == (3 * interactive.LIVE_DPI, 2 * interactive.LIVE_DPI)
+    assert view.size == [3 * interactive.LIVE_DPI, 2 * interactive.LIVE_DPI]
+    assert view.texts == ["slope"] and view.shape == [9]
+    assert view.labels == [["-2.0", "-1.5", "-1.0", "-0.5", "0.0", "0.5", "1.0", "1.5", "2.0"]]
 
 
-def test_the_browser_picks_the_frame_each_slider_level_linked_to_its_stack():
-    """Each slider is linked in the browser (jslink) to the Stack of its level, so a move shows
-    its frame without the kernel; every grid point has its own image, the start one drawn."""
-    import ipywidgets as widgets
-
+def test_the_browser_is_sent_each_frame_once_and_a_new_view_all_of_them():
+    """The browser keeps what it is sent and picks the frame itself; the kernel sends a frame
+    when it is first drawn, and everything drawn so far to a view that asks (a reopened page)."""
     figure = InteractiveFigure(draw_line, Slider("slope", 0, 2, 1, value=2), Slider("offset", 0, 1, 1, value=1),
                                figsize=(2, 2), dpi=40)
-    box = figure.widget()
-    outer = box.children[-1]
-    assert isinstance(outer, widgets.Stack) and len(outer.children) == 3
-    assert all(isinstance(inner, widgets.Stack) and len(inner.children) == 2 for inner in outer.children)
-    links = {(link.source[0], link.source[1], link.target[1]) for link in box.links}
-    assert (box.controls[0], "index", "selected_index") in links
-    assert sum(1 for link in box.links if link.source[0] is box.controls[1]) == 3
-    assert len(box.frames.images) == 6
-    drawn = {key for key, image in box.frames.images.items() if image.value != live.BLANK_PNG}
-    assert drawn == {(2, 1)} and outer.selected_index == 2  # the start values: slope=2, offset=1
+    view = figure.widget()
+    browser = Browser(view)
+    assert view.shape == [3, 2] and view.index == [2, 1]
+    assert browser.messages == [{"frames": [5]}]  # the start values: slope=2, offset=1 -> 2 * 2 + 1
+    browser.move(slope=0)
+    browser.move(slope=2)  # back to a frame the browser has: nothing sent
+    assert browser.messages == [{"frames": [5]}, {"frames": [1]}]
+    assert browser.frames[1] == figure.render(slope=0, offset=1)
+    second = Browser(view)
+    assert second.messages == [{"frames": [5, 1]}] and second.frames == browser.frames
 
 
 def test_static_html_draws_its_frames_into_one_svg_at_the_column_width():
@@ -177,12 +202,12 @@ def recording_line_figure():
 
 def test_without_the_cache_every_slider_move_draws_its_state_and_shows_it():
     figure, seen = recording_line_figure()
-    box = figure.widget(cache=False)
-    slope, offset = box.controls
-    shown = [box.shown_image().value]
-    for control, value in ((slope, 1), (offset, 1), (slope, 2), (offset, 0)):
-        control.value = value
-        shown.append(box.shown_image().value)
+    view = figure.widget(cache=False)
+    browser = Browser(view)
+    shown = [browser.shown()]
+    for name, value in (("slope", 1), ("offset", 1), ("slope", 2), ("offset", 0)):
+        browser.move(**{name: value})
+        shown.append(browser.shown())
     # the start state, then each move's state, drawn at once
     assert seen == [(0, 0), (1, 0), (1, 1), (2, 1), (2, 0)]
     assert len(set(shown)) == 5  # five states, five different pictures
@@ -307,15 +332,20 @@ def test_interactive_figure_displays_the_mode_output_once(monkeypatch, mode, mim
 
 def test_frames_drawn_ahead_fill_the_whole_grid_in_another_process():
     figure, drawn = recording_line_figure()
-    box = figure.widget(prefetch=True)
-    assert box.frames.wait(timeout=60)
+    view = figure.widget(prefetch=False)
+    browser = Browser(view)
+    view.frames.start()
+    assert view.frames.wait(timeout=60)
     assert drawn == [(0, 0)], "the kernel draws only the start state; the rest is drawn elsewhere"
-    assert set(box.frames.frames) == {(a, b) for a in range(3) for b in range(2)}
-    for (a, b), image in box.frames.images.items():
-        assert image.value == box.frames.frames[(a, b)] == figure.render(slope=a, offset=b)
+    assert set(view.frames.frames) == {(a, b) for a in range(3) for b in range(2)}
+    sent = [at for message in browser.messages for at in message["frames"]]
+    assert sorted(sent) == list(range(6)), f"each frame sent to the browser once: {sent}"
+    for (a, b), png in view.frames.frames.items():
+        assert browser.frames[2 * a + b] == png == figure.render(slope=a, offset=b)
     before = len(drawn)
-    box.controls[0].value, box.controls[1].value = 2, 1  # moves after the fill draw nothing
-    assert len(drawn) == before and box.shown_image().value == figure.render(slope=2, offset=1)
+    browser.move(slope=2, offset=1)  # moves after the fill draw nothing and send nothing
+    assert len(drawn) == before and len(browser.messages) == 1 + 5
+    assert browser.shown() == figure.render(slope=2, offset=1)
 
 
 def test_a_move_is_drawn_at_once_and_drawing_ahead_goes_on_around_it():
@@ -332,17 +362,18 @@ def test_a_move_is_drawn_at_once_and_drawing_ahead_goes_on_around_it():
         draw_line(fig, k, 0)
 
     figure = InteractiveFigure(draw, Slider("k", 0, 9, 1), figsize=(2, 2), dpi=40)
-    box = figure.widget(prefetch=True)  # the kernel draws k=0; the process starts on k=1
+    view = figure.widget(prefetch=True)  # the kernel draws k=0; the process starts on k=1
     arrived = []
-    store = box.frames._store
-    box.frames._store = lambda key, png: (arrived.append(key[0]), store(key, png))
-    box.controls[0].value = 9  # the far end: the kernel draws it now, not after the process
-    assert (9,) in box.frames.frames and box.shown_image().value != live.BLANK_PNG
+    store = view.frames._store
+    view.frames._store = lambda key, png: (arrived.append(key[0]), store(key, png))
+    browser = Browser(view)
+    browser.move(k=9)  # the far end: the kernel draws it now, not after the process
+    assert (9,) in view.frames.frames and browser.shown() == view.frames.frames[(9,)]
     release.set()
-    assert box.frames.wait(timeout=60)
+    assert view.frames.wait(timeout=60)
     assert arrived[0] == 9 and arrived[1] == 1, arrived
     assert arrived[2:] == [8, 7, 6, 5, 4, 3, 2], f"not drawn nearest the latest position first: {arrived}"
-    assert len(box.frames.frames) == 10
+    assert len(view.frames.frames) == 10 and sorted(browser.frames) == list(range(10))
 
 
 def test_outside_a_kernel_nothing_is_drawn_in_the_background():
@@ -352,15 +383,40 @@ def test_outside_a_kernel_nothing_is_drawn_in_the_background():
         drawn.append(k)
         draw_line(fig, k, 0)
 
-    box = InteractiveFigure(draw, Slider("k", 0, 5, 1), figsize=(2, 2), dpi=40).widget()
-    assert box.frames.thread is None and drawn == [0]
+    view = InteractiveFigure(draw, Slider("k", 0, 5, 1), figsize=(2, 2), dpi=40).widget()
+    Browser(view).move(k=3)
+    assert view.frames.thread is None and drawn == [0, 3]
 
 
 def test_in_a_kernel_the_first_slider_move_starts_the_background_drawing(monkeypatch):
     monkeypatch.setattr(interactive, "_in_kernel", lambda: True)
-    box = InteractiveFigure(draw_line, Slider("slope", 0, 4, 1), Slider("offset", 0, 1, 1),
-                            figsize=(2, 2), dpi=40).widget()
-    assert box.frames.thread is None  # shown, nobody has touched it: nothing drawn ahead
-    box.controls[0].value = 1
-    assert box.frames.thread is not None and box.frames.wait(timeout=60)
-    assert len(box.frames.frames) == 10
+    view = InteractiveFigure(draw_line, Slider("slope", 0, 4, 1), Slider("offset", 0, 1, 1),
+                             figsize=(2, 2), dpi=40).widget()
+    browser = Browser(view)
+    assert view.frames.thread is None  # shown, nobody has touched it: nothing drawn ahead
+    browser.move(slope=1)
+    assert view.frames.thread is not None and view.frames.wait(timeout=60)
+    assert len(view.frames.frames) == 10 and sorted(browser.frames) == list(range(10))
+
+
+def test_the_kernel_and_the_drawing_process_can_draw_math_text_at_once():
+    """A log axis's labels (10^-8) are math text, whose parsed form keeps its fonts; a drawing
+    process that kept the kernel's would read the font files through the kernel's descriptors,
+    and the kernel's own draws would fail ("FT_Load_Glyph ... too many hints")."""
+    def draw(fig, k):
+        ax = fig.subplots()
+        ax.semilogy(np.arange(50), np.exp(-np.arange(50) * (k + 1) / 10) + 1e-9)
+        ax.set_ylim(1e-8, 1e3)
+        ax.set_title(f"$k = {k}$, $10^{{-{k}}}$")
+
+    figure = InteractiveFigure(draw, Slider("k", 0, 59, 1), figsize=(3, 2), dpi=60)
+    view = figure.widget(prefetch=True)
+    failures, draws = [], 0
+    while not view.frames.wait(timeout=0) and draws < 400:
+        try:
+            figure._png({"k": draws % 60})
+        except RuntimeError as error:
+            failures.append(str(error))
+        draws += 1
+    assert failures == []
+    assert view.frames.wait(timeout=60) and len(view.frames.frames) == 60

@@ -95,25 +95,40 @@ def test_a_downloaded_chapter_runs_cleanly(jupyterlab, tmp_path, front_end):
         first.scroll_into_view_if_needed()
         screenshot(page, tmp_path, f"{front_end}-answer-open")
 
-        # the figure's output: its sliders and the image of the frame they select (one image
-        # per grid point, the browser shows the selected one)
-        output = page.locator(".jp-OutputArea-output:has(.widget-slider):has(.widget-image)").first
+        # the figure's output: its sliders and the frame they select, kept in the browser
+        output = page.locator(".jp-OutputArea-output:has(.lossopt-live)").first
         output.scroll_into_view_if_needed()
-        before = output.locator(".widget-image").first.get_attribute("src")
+        holder = output.locator(".lossopt-live-frame")
+        holder.locator("img").wait_for(timeout=60_000)
+        slider = output.locator("input.lossopt-slider").first
         screenshot(page, tmp_path, f"{front_end}-slider-before")
-        # dragged with the mouse, as a reader does (Notebook 7 keeps the keyboard on its cells)
-        box = output.locator(".noUi-handle").first.bounding_box()
-        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+        def shows_a_new_frame(old):
+            """The figure shows another frame than ``old``, decoded and drawn."""
+            try:
+                page.wait_for_function(
+                    """([holder, old]) => {
+                        const image = holder.firstChild;
+                        return holder.dataset.frame !== old && image && image.complete && image.naturalWidth > 1;
+                    }""", arg=[holder.element_handle(), old], timeout=60_000)
+            finally:
+                screenshot(page, tmp_path, f"{front_end}-slider-after")
+            return holder.get_attribute("data-frame")
+
+        # dragged with the mouse, as a reader does: from the thumb to the track's left end
+        before, value = holder.get_attribute("data-frame"), slider.input_value()
+        box = slider.bounding_box()
+        fraction = int(value) / int(slider.get_attribute("max"))
+        page.mouse.move(box["x"] + 8 + fraction * (box["width"] - 16), box["y"] + box["height"] / 2)
         page.mouse.down()
-        page.mouse.move(box["x"] - 60, box["y"] + box["height"] / 2, steps=6)
+        page.mouse.move(box["x"] + 2, box["y"] + box["height"] / 2, steps=6)
         page.mouse.up()
-        # a new frame, decoded and drawn (a 1x1 image is one the kernel has not drawn yet)
-        try:
-            page.wait_for_function(
-                """([output, old]) => {
-                    const image = output.querySelector('.widget-image');
-                    return image && image.getAttribute('src') !== old && image.complete && image.naturalWidth > 1;
-                }""", arg=[output.element_handle(), before], timeout=60_000)
-        finally:
-            screenshot(page, tmp_path, f"{front_end}-slider-after")
+        assert slider.input_value() != value, "the slider did not move under the mouse"
+        dragged = shows_a_new_frame(before)
+        # and from the keyboard: the key moves the slider, not the notebook's cell selection
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        assert slider.input_value() == "1"
+        shows_a_new_frame(dragged)
+        assert output.locator(".lossopt-value").first.text_content().strip() != ""
         chromium.close()

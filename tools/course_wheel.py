@@ -5,7 +5,7 @@
 The repository's pyproject.toml is the developers' install (lossopt and the grader, editable).
 A reader running a downloaded chapter needs only ``lossopt``, so this stages ``lossopt/`` beside
 a pyproject of its own: name ``lossopt``, the repository's version, and as dependencies the pins
-of numpy, matplotlib and ipywidgets that requirements.txt holds, so a reader gets the versions
+of numpy, matplotlib, ipywidgets and anywidget that requirements.txt holds, so a reader gets the versions
 the book was built with. ``pip wheel --no-deps --no-build-isolation`` builds it offline with the
 setuptools already installed. The book's build calls :func:`build` (tools/notebook_download.py)
 and offers the wheel next to the chapter notebooks.
@@ -21,8 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "lossopt"
-# what lossopt imports at run time (Pillow and IPython come with matplotlib and ipywidgets)
-RUNTIME_REQUIREMENTS = ("numpy", "matplotlib", "ipywidgets")
+# what lossopt imports at run time (Pillow and IPython come with matplotlib and ipywidgets;
+# anywidget's wheel brings the front-end extension the live sliders run in)
+RUNTIME_REQUIREMENTS = ("numpy", "matplotlib", "ipywidgets", "anywidget")
 PIN = re.compile(r"^(?P<name>[A-Za-z0-9_.-]+)==(?P<version>\S+)\s*(#.*)?$")
 
 

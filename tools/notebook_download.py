@@ -148,7 +148,7 @@ def install_line(wheel_url, wheel):
     """The one line (Markdown) that says how to get the course package."""
     return (f"> To run this notebook outside the course's repository, download the course package "
             f"[{wheel}]({wheel_url}) and install it with `pip install {wheel}` (it brings numpy, "
-            f"matplotlib and ipywidgets; JupyterLab or Notebook to open this file).")
+            f"matplotlib and the widget libraries; JupyterLab or Notebook to open this file).")
 
 
 def reader_code(source):
