@@ -132,7 +132,7 @@ class Browser:
 
     def receive(self, content, buffers=None):
         self.messages.append(content)
-        for at, png in zip(content["frames"], buffers, strict=True):
+        for at, png in zip(content.get("frames", []), buffers or [], strict=True):
             self.frames[at] = png
 
     def move(self, **values):
@@ -198,6 +198,22 @@ def recording_line_figure():
 
     return InteractiveFigure(draw, Slider("slope", 0, 2, 1), Slider("offset", 0, 1, 1),
                              figsize=(2, 2), dpi=40), drawn
+
+
+def test_a_frame_that_cannot_be_drawn_is_reported_to_the_reader_not_waited_for():
+    def draw(fig, k):
+        if k == 2:
+            raise ValueError("no such learning rate")
+        draw_line(fig, k, 0)
+
+    view = InteractiveFigure(draw, Slider("k", 0, 3, 1), figsize=(2, 2), dpi=40).widget()
+    browser = Browser(view)
+    with pytest.raises(RuntimeError, match="no such learning rate"):
+        browser.move(k=2)
+    assert browser.messages[-1]["frame"] == 2
+    assert "draw failed at k=2: no such learning rate" in browser.messages[-1]["error"]
+    browser.move(k=3)  # the next move draws as before
+    assert browser.shown() == view.frames.frames[(3,)]
 
 
 def test_without_the_cache_every_slider_move_draws_its_state_and_shows_it():
