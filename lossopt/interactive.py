@@ -323,16 +323,20 @@ class InteractiveFigure:
             raise ValueError(f"interactive_figure({_describe(self.draw)}): its {len(index)} frames weigh "
                              f"{len(payload) / 1e6:.2f} MB, more than the {MAX_STATIC_BYTES / 1e6:.2f} MB "
                              f"budget of one figure; use coarser steps, fewer sliders or a smaller figsize")
-        controls = ""
+        # one grid for all sliders: the tracks line up whatever the labels' lengths
+        controls = ('<div class="lossopt-controls" style="display:grid;grid-template-columns:max-content '
+                    'minmax(6rem,24rem) max-content;align-items:center;column-gap:.6em;row-gap:.2em;'
+                    'margin:.2em 0">')
         for k, (s, at) in enumerate(zip(self.sliders, start)):
             name = f"{prefix}{s.name}"
             controls += (
-                f'<div class="lossopt-control" style="display:flex;align-items:center;gap:.6em;margin:.2em 0">'
-                f'<label for="{name}" style="min-width:6em">{html.escape(s.text)}</label>'
+                f'<div class="lossopt-control" style="display:contents">'
+                f'<label for="{name}" style="grid-column:1">{html.escape(s.text)}</label>'
                 f'<input class="lossopt-slider" id="{name}" type="range" min="0" max="{len(s.values) - 1}" '
-                f'step="1" value="{at}" style="flex:1;max-width:24rem">'
-                f'<output class="lossopt-value" for="{name}" style="min-width:4em;'
+                f'step="1" value="{at}" style="grid-column:2;width:100%">'
+                f'<output class="lossopt-value" for="{name}" style="grid-column:3;min-width:4em;'
                 f'font-variant-numeric:tabular-nums">{html.escape(s.format(s.value))}</output></div>')
+        controls += "</div>"
         alt = "Figure with sliders: " + ", ".join(s.text for s in self.sliders)
         root_style = "".join(f' {key}="{value}"' for key, value in SVG_ROOT_STYLE.items())
         return (f'<div class="lossopt-interactive" data-frames="{len(index)}">'

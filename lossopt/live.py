@@ -357,15 +357,13 @@ def _forget_the_kernels_fonts():
 
 
 def _yield_the_processor():
-    """Run only on time nobody else wants (Linux's idle class, else the lowest priority): frames
-    drawn ahead must never slow the browser painting a move, nor the kernel answering one."""
+    """Give way to the browser and the kernel: frames drawn ahead must not slow a move being
+    painted or answered. A low priority, not Linux's idle class: on a machine kept busy (a
+    training cell, a build) the idle class would never draw ahead at all."""
     try:
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        os.nice(10)
     except (AttributeError, OSError):
-        try:
-            os.nice(19)
-        except (AttributeError, OSError):
-            pass
+        pass
 
 
 def live_view(figure, cache=True, prefetch=None, in_kernel=False):

@@ -369,12 +369,14 @@ def test_a_move_is_drawn_at_once_and_drawing_ahead_goes_on_around_it():
 
     from lossopt import live
 
-    release = multiprocessing.get_context("fork").Event()
+    context = multiprocessing.get_context("fork")
+    holding, release = context.Event(), context.Event()
     parent = os.getpid()
 
     def draw(fig, k):
         if k == 1 and os.getpid() != parent:
-            release.wait(10)  # the drawing process is held on its first frame
+            holding.set()
+            release.wait(30)  # the drawing process is held on its first frame
         draw_line(fig, k, 0)
 
     figure = InteractiveFigure(draw, Slider("k", 0, 9, 1), figsize=(2, 2), dpi=40)
@@ -383,6 +385,7 @@ def test_a_move_is_drawn_at_once_and_drawing_ahead_goes_on_around_it():
     store = view.frames._store
     view.frames._store = lambda key, png: (arrived.append(key[0]), store(key, png))
     browser = Browser(view)
+    assert holding.wait(60), "the drawing process never reached its first frame"
     browser.move(k=9)  # the far end: the kernel draws it now, not after the process
     assert (9,) in view.frames.frames and browser.shown() == view.frames.frames[(9,)]
     release.set()
