@@ -297,8 +297,7 @@ _CSS = """
 .lossopt-live .lossopt-control { display: contents; }
 .lossopt-live .lossopt-control label { grid-column: 1; }
 .lossopt-live .lossopt-slider { grid-column: 2; }
-.lossopt-live .lossopt-value { grid-column: 3; }
-.lossopt-live .lossopt-value { min-width: 4em; font-variant-numeric: tabular-nums; }
+.lossopt-live .lossopt-value { grid-column: 3; min-width: 4em; font-variant-numeric: tabular-nums; }
 .lossopt-live .lossopt-live-frame, .lossopt-live .lossopt-live-error { grid-column: 1 / -1; width: 100%; }
 .lossopt-live .lossopt-live-frame img { display: block; width: 100%; height: auto; }
 .lossopt-live .lossopt-live-error { color: #b00020; white-space: pre-wrap; margin: .2em 0; }
@@ -323,10 +322,10 @@ class SliderFigure(anywidget.AnyWidget):
     index = traitlets.List(traitlets.Int()).tag(sync=True)
 
     def flat(self, key):
-        at = 0
-        for k, n in zip(key, self.shape):
-            at = at * n + k
-        return at
+        """The frame number of grid point ``key``: row-major, as the static figures number them."""
+        from lossopt.interactive import _flat_index
+
+        return _flat_index(key, self.shape)
 
     def send_frames(self, frames):
         """Send ``{key: png}`` to the browser, one message."""
