@@ -28,6 +28,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import browser  # noqa: E402
 
+# Installed before the page's own scripts, so it hears every key first: the live view keeps a
+# slider's keys from all listeners after it (see lossopt/live.py).
+KEY_HOOK = """window.addEventListener('keydown', (event) => {
+    if (window.__onKey) { const onKey = window.__onKey; window.__onKey = null; onKey(event); }
+}, true);"""
+
 # Armed before a key press: measures from that key event to the paint of the first frame that
 # shows the new picture, decoded (the view marks the frame it shows in its holder's data-frame).
 # An animation-frame callback runs just before its frame is painted; a message posted from it
@@ -36,8 +42,7 @@ ARM = """(output) => {
     window.__moveMs = null;
     const holder = output.querySelector('.lossopt-live-frame');
     const before = holder.dataset.frame;
-    const onKey = (event) => {
-        document.removeEventListener('keydown', onKey, true);
+    window.__onKey = (event) => {
         const start = event.timeStamp;
         const check = () => {
             const image = holder.firstChild;
@@ -51,7 +56,6 @@ ARM = """(output) => {
         };
         requestAnimationFrame(check);
     };
-    document.addEventListener('keydown', onKey, true);
 }"""
 
 
@@ -121,6 +125,7 @@ def main(argv=None):
             chromium = browser.launch(playwright)
             for chapter, notebook in notebooks.items():
                 page = chromium.new_page(viewport={"width": 1280, "height": 900})
+                page.add_init_script(KEY_HOOK)
                 started = time.monotonic()
                 for result in measure_chapter(page, base, token, notebook, args.moves):
                     rows.append((chapter, result))

@@ -357,10 +357,10 @@ def _forget_the_kernels_fonts():
 
 def _yield_the_processor():
     """Give way to the browser and the kernel: frames drawn ahead must not slow a move being
-    painted or answered. A low priority, not Linux's idle class: on a machine kept busy (a
-    training cell, a build) the idle class would never draw ahead at all."""
+    painted or answered. The lowest priority, not Linux's idle class: on a machine kept busy
+    (a training cell, a build) the idle class would never draw ahead at all."""
     try:
-        os.nice(10)
+        os.nice(19)
     except (AttributeError, OSError):
         pass
 
