@@ -10,6 +10,7 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -123,8 +124,16 @@ def kernels_idle(base, token):
     """True when every kernel of the Jupyter server at ``base`` is idle (REST API, any UI)."""
     import json
 
-    with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=10) as reply:
-        kernels = json.load(reply)
+    try:
+        with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=10) as reply:
+            kernels = json.load(reply)
+    except urllib.error.HTTPError as error:
+        # jupyter_server answers 500 when asked to list a kernel still starting (its
+        # last_activity not yet set: "expected a datetime, not the NoneType None"): not idle yet.
+        # Anything else is a real failure.
+        if error.code == 500:
+            return False
+        raise
     return bool(kernels) and all(k.get("execution_state") == "idle" for k in kernels)
 
 
@@ -155,8 +164,16 @@ def shutdown_kernels(base, token):
     """Shut down every kernel of the Jupyter server at ``base`` (REST API)."""
     import json
 
-    with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=10) as reply:
-        kernels = json.load(reply)
+    try:
+        with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=10) as reply:
+            kernels = json.load(reply)
+    except urllib.error.HTTPError as error:
+        # jupyter_server answers 500 when asked to list a kernel still starting (its
+        # last_activity not yet set: "expected a datetime, not the NoneType None"): not idle yet.
+        # Anything else is a real failure.
+        if error.code == 500:
+            return False
+        raise
     for kernel in kernels:
         request = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}?token={token}", method="DELETE")
         urllib.request.urlopen(request, timeout=30).close()
