@@ -173,9 +173,11 @@ class InteractiveFigure:
     bytes; ``widget()`` gives the live widget; ``static_html()`` the HTML scrubber.
     """
 
-    def __init__(self, draw, *sliders, figsize=(6.4, 4.0), dpi=None):
+    def __init__(self, draw, *sliders, figsize=(6.4, 4.0), dpi=None, background=None):
         if not callable(draw):
             raise ValueError(f"interactive_figure: draw must be a function, got {draw!r}")
+        if background is not None and not callable(background):
+            raise ValueError(f"interactive_figure: background must be a function, got {background!r}")
         if not sliders:
             raise ValueError("interactive_figure: give at least one Slider")
         for slider in sliders:
@@ -186,13 +188,17 @@ class InteractiveFigure:
         if repeated:
             raise ValueError(f"interactive_figure: slider names must be unique, repeated: {repeated}")
         _check_signature(draw, names)
+        if background is not None:
+            _check_signature(background, [])
         if (len(figsize) != 2 or not all(isinstance(v, Real) and v > 0 for v in figsize)):
             raise ValueError(f"interactive_figure: figsize must be (width, height) in inches, got {figsize!r}")
         self.draw = draw
+        self.background = background
         self.sliders = tuple(sliders)
         self.figsize = tuple(figsize)
         self.dpi = dpi
         self._figure = None
+        self._drawer = None  # lossopt.blitting.FrameDrawer of the live frames, if a background
 
     @property
     def frame_count(self):
@@ -215,11 +221,10 @@ class InteractiveFigure:
             FigureCanvasAgg(self._figure)
             self._positions = None
         fig = self._figure
+        self._drawer = None  # the figure is drawn whole here; a drawer's background is gone
         fig.clear()
-        try:
-            self.draw(fig, **values)
-        except Exception as error:
-            raise RuntimeError(f"{_describe(self.draw)} failed at {_state(values)}: {error}") from error
+        target = self._call(self.background, None, fig) if self.background else fig
+        self._call(self.draw, values, target)
         if self._positions is None:
             self._render(fig.canvas.draw, values)
             self._positions = [ax.get_position() for ax in fig.axes]
@@ -228,6 +233,14 @@ class InteractiveFigure:
             for ax, position in zip(fig.axes, self._positions):
                 ax.set_position(position)
         return fig
+
+    def _call(self, function, values, *args):
+        """``function(*args, **values)``, with an error that names it and the slider state."""
+        try:
+            return function(*args, **(values or {}))
+        except Exception as error:
+            at = f" at {_state(values)}" if values is not None else ""
+            raise RuntimeError(f"{_describe(function)} failed{at}: {error}") from error
 
     def _render(self, encode, values, kind="image"):
         """``encode()``, with an error that names the figure and the state it could not encode."""
@@ -238,9 +251,26 @@ class InteractiveFigure:
                                f"encoded: {type(error).__name__}: {error}") from error
 
     def _draw(self, dpi, values):
-        """Draw ``values`` and render them with Agg; returns a PIL RGBA image."""
-        fig = self._prepare(dpi, values)
-        self._render(fig.canvas.draw, values)
+        """Draw ``values`` and render them with Agg; returns a PIL RGBA image.
+
+        With a ``background``, the first frame lays the figure out and later ones are drawn
+        into the rendered background (:mod:`lossopt.blitting`): the same pixels, a fraction of
+        the time.
+        """
+        if self.background is None:
+            fig = self._prepare(dpi, values)
+            self._render(fig.canvas.draw, values)
+        else:
+            if self._drawer is None or self._figure.dpi != dpi:
+                from lossopt.blitting import FrameDrawer
+
+                self._prepare(dpi, self.initial)  # lays the figure out at its start state
+                positions = self._positions
+                self._drawer = FrameDrawer(
+                    self._figure, lambda fig: self._call(self.background, None, fig),
+                    lambda target, **point: self._call(self.draw, point, target), positions)
+            fig = self._figure
+            self._drawer.draw(values)
         from PIL import Image
 
         return Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba(),
@@ -421,14 +451,15 @@ def _check_signature(draw, names):
         raise ValueError(f"{signature}: parameter(s) {missing} have no slider and no default")
 
 
-def interactive_figure(draw, *sliders, figsize=(6.4, 4.0), dpi=None):
+def interactive_figure(draw, *sliders, figsize=(6.4, 4.0), dpi=None, background=None):
     """Show ``draw``'s figure with one slider per :class:`Slider`, live or precomputed.
 
     Parameters
     ----------
     draw : callable
         ``draw(fig, **values)`` draws into a cleared :class:`matplotlib.figure.Figure`; it is
-        called with one keyword argument per slider.
+        called with one keyword argument per slider (and with what ``background`` returns in
+        place of ``fig``, if there is one).
     *sliders : Slider
         The parameters to sweep; in the book every combination is precomputed, at most
         :data:`MAX_FRAMES` frames.
@@ -436,6 +467,12 @@ def interactive_figure(draw, *sliders, figsize=(6.4, 4.0), dpi=None):
         Figure size in inches.
     dpi : float, optional
         Resolution of the live figure (default :data:`LIVE_DPI`); the book's figures are vector.
+    background : callable, optional
+        ``background(fig)`` draws what no slider changes (the axes, their limits, scales and
+        labels, contours, grids) and returns what ``draw`` then receives in place of the figure
+        (the axes, say): ``draw(axes, **values)`` only adds the artists of one slider position.
+        A live figure then renders its background once and draws each new position into it
+        (:mod:`lossopt.blitting`), several times faster; the frames are the same.
 
     Returns None (so a bare call at the end of a cell shows the figure once). Raises ValueError
     for a description that cannot work: a slider that matches no parameter of ``draw``, a start
@@ -445,7 +482,7 @@ def interactive_figure(draw, *sliders, figsize=(6.4, 4.0), dpi=None):
 
     from IPython.display import HTML
 
-    figure = InteractiveFigure(draw, *sliders, figsize=figsize, dpi=dpi)
+    figure = InteractiveFigure(draw, *sliders, figsize=figsize, dpi=dpi, background=background)
     # Built here, not in _ipython_display_: IPython shows an error raised while it formats an
     # object as output and goes on, so a figure that cannot be drawn would not fail the build.
     if figure_mode() == "static":

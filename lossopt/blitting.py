@@ -1,0 +1,150 @@
+"""Live frames redrawn in part: what no slider changes is rendered once, each move draws the rest.
+
+A figure that gives :func:`lossopt.interactive.interactive_figure` a ``background`` function
+draws in two steps: ``background(fig)`` draws what is the same at every slider position (the
+axes, their limits and labels, contours, grids) and returns what ``draw`` needs to find them;
+``draw(that, **values)`` adds the artists of one slider position. Drawing a whole figure again
+costs a reader a sixth of a second on a busy machine, most of it creating and rendering the
+axes; drawing one position into a kept background costs a few milliseconds. This is
+matplotlib's *blitting* (``canvas.copy_from_bbox`` / ``restore_region``), as in its
+animation guide.
+
+The frame must be the image a whole redraw would give, pixel for pixel, so:
+
+* The kept background holds only the artists an Axes draws before the lowest ``zorder`` a
+  position adds there; the background's artists at or above it (spines, titles, legends,
+  markers on top) are drawn again with the position's own, in the order ``Axes.draw`` uses.
+* A position that changes anything the background holds (its limits or scales, an artist
+  it drew: matplotlib marks a changed artist *stale*), or that adds axes, cannot be drawn
+  this way: such a figure is redrawn whole from then on (:attr:`FrameDrawer.whole`), still
+  correct, only slower.
+
+Titles are the one exception: a position may set them, and they are reset between positions.
+"""
+from operator import attrgetter
+
+
+class FrameDrawer:
+    """Draws positions of one figure into ``fig``: the background once, each position in part.
+
+    ``fig`` is a Figure with an Agg canvas, already laid out (its axes at fixed positions, no
+    layout engine). :meth:`draw` leaves the frame of ``values`` in ``fig.canvas``' buffer.
+    """
+
+    def __init__(self, fig, background, draw, positions=None):
+        self.fig = fig
+        self.background = background
+        self.draw_position = draw
+        self.positions = positions
+        self.whole = False  # set for good once a position changes the background
+        self._set_up()
+
+    def _set_up(self, render=True):
+        fig = self.fig
+        fig.clear()
+        self.handle = self.background(fig)
+        if self.positions is not None and len(fig.axes) == len(self.positions):
+            for ax, position in zip(fig.axes, self.positions):
+                ax.set_position(position)
+        self.axes = list(fig.axes)
+        if render:  # settles autoscaled limits, and leaves every artist drawn: not stale
+            fig.canvas.draw()
+        self.kept = {ax: set(ax.get_children()) for ax in self.axes}
+        self.kept_figure = set(fig.get_children())
+        self.views = {ax: _view(ax) for ax in self.axes}
+        self.titles = {ax: [t.get_text() for t in _titles(ax)] for ax in self.axes}
+        self.added = []
+        self.buffer = None
+        self.below = None  # per Axes: the zorder from which artists are drawn with each position
+
+    def draw(self, values):
+        """Draw the position ``values``; True if it was drawn in part, False if whole."""
+        if self.whole:
+            self._set_up(render=False)
+            self.draw_position(self.handle, **values)
+            self.fig.canvas.draw()
+            return False
+        self._take_back()
+        self.draw_position(self.handle, **values)
+        added = {ax: [a for a in ax.get_children() if a not in self.kept[ax]] for ax in self.axes}
+        self.added = [a for arts in added.values() for a in arts]
+        on_figure = [a for a in self.fig.get_children() if a not in self.kept_figure]
+        if on_figure or not self._background_unchanged():
+            # Redraw this position from a clean background, and every later one likewise: what
+            # the position changed would otherwise stay in the next frames.
+            self.whole = True
+            return self.draw(values)
+        below = {ax: min((a.zorder for a in added[ax]), default=float("inf")) for ax in self.axes}
+        if self.buffer is None or any(below[ax] < self.below[ax] for ax in self.axes):
+            self._keep_background(below)
+        canvas = self.fig.canvas
+        canvas.restore_region(self.buffer)
+        renderer = canvas.get_renderer()
+        for ax in sorted(self.axes, key=attrgetter("zorder")):
+            for artist in _draw_order(ax):
+                if artist.zorder >= self.below[ax]:
+                    artist.draw(renderer)
+        return True
+
+    def _take_back(self):
+        for artist in self.added:
+            artist.remove()
+        self.added = []
+        for ax in self.axes:
+            for title, text in zip(_titles(ax), self.titles[ax]):
+                if title.get_text() != text:
+                    title.set_text(text)
+                    title.stale = False
+
+    def _background_unchanged(self):
+        for ax in self.axes:
+            if _view(ax) != self.views[ax]:
+                return False
+            titles = set(_titles(ax))
+            if any(a.stale for a in self.kept[ax] if a not in titles and a is not ax.patch):
+                return False
+            if ax.patch.stale:
+                return False
+        return True
+
+    def _keep_background(self, below):
+        """Render the background without its artists at or above ``below`` and keep the pixels."""
+        if self.below is not None:
+            below = {ax: min(below[ax], self.below[ax]) for ax in self.axes}
+        hidden = [a for ax in self.axes for a in _draw_order(ax)
+                  if a.zorder >= below[ax] and a.get_visible()]
+        for artist in hidden:
+            artist.set_visible(False)
+        try:
+            self.fig.canvas.draw()
+            self.buffer = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        finally:
+            for artist in hidden:
+                artist.set_visible(True)
+            for artist in self._all_kept():
+                artist.stale = False
+        self.below = below
+
+    def _all_kept(self):
+        for ax in self.axes:
+            yield from self.kept[ax]
+
+
+def _titles(ax):
+    return (ax.title, ax._left_title, ax._right_title)
+
+
+def _view(ax):
+    """What a position may not change: the Axes' limits and scales (autoscaled now if pending)."""
+    return (tuple(ax.get_xlim()), tuple(ax.get_ylim()), ax.get_xscale(), ax.get_yscale())
+
+
+def _draw_order(ax):
+    """The artists ``Axes.draw`` draws after its patch, in its order (a stable sort by zorder)."""
+    artists = ax.get_children()
+    artists.remove(ax.patch)
+    if not (ax.axison and ax.get_frame_on()):
+        artists = [a for a in artists if a not in ax.spines.values()]
+    if not ax.axison:
+        artists = [a for a in artists if a not in (ax.xaxis, ax.yaxis)]
+    return sorted((a for a in artists if not a.get_animated()), key=attrgetter("zorder"))
