@@ -19,9 +19,15 @@ The frame must be the image a whole redraw would give, pixel for pixel, so:
   this way: such a figure is redrawn whole from then on (:attr:`FrameDrawer.whole`), still
   correct, only slower.
 
-Titles are the one exception: a position may set them, and they are reset between positions.
+Titles are the one exception: a position may set them, and they are reset between positions, as
+is the place in the colour cycle.
 """
+import copy
 from operator import attrgetter
+
+# Where an Axes keeps its place in the colour cycle (lines; patches, bars and scatters): a whole
+# redraw starts each position at the background's place, so each position here does too.
+_CYCLES = ("_get_lines", "_get_patches_for_fill")
 
 
 class FrameDrawer:
@@ -39,29 +45,37 @@ class FrameDrawer:
         self.whole = False  # set for good once a position changes the background
         self._set_up()
 
-    def _set_up(self, render=True):
+    def _set_up(self, whole=False):
         fig = self.fig
         fig.clear()
         self.handle = self.background(fig)
-        if self.positions is not None and len(fig.axes) == len(self.positions):
-            for ax, position in zip(fig.axes, self.positions):
-                ax.set_position(position)
+        if whole:
+            return
+        self._place_axes()
         self.axes = list(fig.axes)
-        if render:  # settles autoscaled limits, and leaves every artist drawn: not stale
-            fig.canvas.draw()
+        fig.canvas.draw()  # settles autoscaled limits, and leaves every artist drawn: not stale
         self.kept = {ax: set(ax.get_children()) for ax in self.axes}
         self.kept_figure = set(fig.get_children())
         self.views = {ax: _view(ax) for ax in self.axes}
         self.titles = {ax: [t.get_text() for t in _titles(ax)] for ax in self.axes}
+        self.cycles = {ax: {name: copy.deepcopy(getattr(ax, name)) for name in _CYCLES}
+                       for ax in self.axes}
         self.added = []
         self.buffer = None
         self.below = None  # per Axes: the zorder from which artists are drawn with each position
 
+    def _place_axes(self):
+        """The axes where the first frame's layout put them (when there are as many)."""
+        if self.positions is not None and len(self.fig.axes) == len(self.positions):
+            for ax, position in zip(self.fig.axes, self.positions):
+                ax.set_position(position)
+
     def draw(self, values):
         """Draw the position ``values``; True if it was drawn in part, False if whole."""
         if self.whole:
-            self._set_up(render=False)
+            self._set_up(whole=True)
             self.draw_position(self.handle, **values)
+            self._place_axes()  # as a whole redraw does: after the position's own axes, if any
             self.fig.canvas.draw()
             return False
         self._take_back()
@@ -81,6 +95,7 @@ class FrameDrawer:
         canvas.restore_region(self.buffer)
         renderer = canvas.get_renderer()
         for ax in sorted(self.axes, key=attrgetter("zorder")):
+            ax._update_title_position(renderer)  # as Axes.draw does: it depends on the titles' text
             for artist in _draw_order(ax):
                 if artist.zorder >= self.below[ax]:
                     artist.draw(renderer)
@@ -91,6 +106,8 @@ class FrameDrawer:
             artist.remove()
         self.added = []
         for ax in self.axes:
+            for name, cycle in self.cycles[ax].items():
+                setattr(ax, name, copy.deepcopy(cycle))
             for title, text in zip(_titles(ax), self.titles[ax]):
                 if title.get_text() != text:
                     title.set_text(text)

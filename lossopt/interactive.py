@@ -12,12 +12,28 @@ A chapter describes a figure once, as a function that draws into a cleared matpl
     interactive_figure(draw, Slider("delta", 0.1, 3.0, 0.1, value=1.0, label="Huber δ"),
                        Slider("outlier", 0.0, 20.0, 4.0, value=12.0), figsize=(7, 4))
 
+A live figure answers a move several times faster when what no slider changes is drawn apart,
+once, by a ``background`` function whose result ``draw`` receives in place of the figure::
+
+    def background(fig):
+        ax = fig.subplots()
+        ax.set_xlim(-3, 3)  # limits, scales, labels, grids, static curves: all here
+        ...
+        return ax
+
+    def draw(ax, delta, outlier):
+        ...  # only adds this position's artists (and may set the title)
+
+    interactive_figure(draw, ..., background=background)
+
 How the figure is shown depends on where the code runs:
 
 ``live`` (a Jupyter kernel, the default)
     a widget (:class:`lossopt.live.SliderFigure`, built on anywidget) with the same plain range
     sliders as the static form, over the figure's frames as PNG images, one per grid point,
-    drawn by the same ``Figure`` cleared and redrawn: the browser keeps every frame it has been
+    drawn by the same ``Figure``: with a ``background`` function (what no slider changes), that
+    part is rendered once and each frame draws only its own artists into it
+    (:mod:`lossopt.blitting`), otherwise the figure is cleared and redrawn; the browser keeps every frame it has been
     sent and shows the one of the sliders' values without asking the kernel, and the frames are
     drawn ahead in another process (:mod:`lossopt.live`). Works in any front end that shows
     ipywidgets (JupyterLab, Notebook 7, VS Code); no ipympl; anywidget's front-end extension

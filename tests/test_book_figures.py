@@ -15,6 +15,8 @@ the live image's pixel size and compared with
 """
 import base64
 import io
+import itertools
+import random
 import re
 
 import numpy as np
@@ -133,3 +135,27 @@ def test_static_frames_match_the_live_figure(monkeypatch, browser, server, built
             assert ink <= AGG_INK_TOLERANCE, f"{where}: {ink:.1%} of the live (Agg) figure's ink is elsewhere or missing in the book"
     finally:
         visit.close()
+
+
+@pytest.mark.parametrize("chapter", chapters_with_sliders())
+def test_live_frames_are_drawn_into_a_kept_background_and_match_a_whole_redraw(monkeypatch, chapter):
+    """Check that every slider figure gives a background, draws new positions into it (a reader's
+    never-drawn frame: lossopt.blitting) and that those frames are a whole redraw's pixels."""
+    for index, figure in enumerate(recorded_figures(monkeypatch, chapter)):
+        where = f"{chapter}, figure {index} ({figure.draw.__name__})"
+        assert figure.background is not None, f"{where}: no background, so every live move redraws it whole"
+        names = [s.name for s in figure.sliders]
+        states = list(itertools.product(*(s.values for s in figure.sliders)))
+        random.Random(index).shuffle(states)
+        figure.render()
+        for point in states[:6]:
+            values = dict(zip(names, point))
+            in_part = np.asarray(Image.open(io.BytesIO(figure.render(**values))).convert("RGBA"))
+            assert not figure._drawer.whole, f"{where}: at {values} the position changed the background, so it is redrawn whole"
+            drawer = figure._drawer
+            whole = figure._prepare(drawer.fig.dpi, values)
+            whole.canvas.draw()
+            expected = np.asarray(whole.canvas.buffer_rgba())
+            differing = int((expected != in_part).any(axis=-1).sum())
+            assert differing == 0, f"{where}: at {values}, {differing} pixels differ from a whole redraw"
+            figure.render()  # a new drawer, at the start state, for the next position
