@@ -56,6 +56,9 @@ class FrameDrawer:
         fig.canvas.draw()  # settles autoscaled limits, and leaves every artist drawn: not stale
         self.kept = {ax: set(ax.get_children()) for ax in self.axes}
         self.kept_figure = set(fig.get_children())
+        # containers (a bar chart's bars, an errorbar's parts) are no artists of the Axes, but
+        # its legend lists them: a position's must go with it
+        self.containers = {ax: list(ax.containers) for ax in self.axes}
         self.views = {ax: _view(ax) for ax in self.axes}
         self.titles = {ax: [t.get_text() for t in _titles(ax)] for ax in self.axes}
         self.cycles = {ax: {name: copy.deepcopy(getattr(ax, name)) for name in _CYCLES}
@@ -95,7 +98,10 @@ class FrameDrawer:
         canvas.restore_region(self.buffer)
         renderer = canvas.get_renderer()
         for ax in sorted(self.axes, key=attrgetter("zorder")):
-            ax._update_title_position(renderer)  # as Axes.draw does: it depends on the titles' text
+            texts = tuple(t.get_text() for t in _titles(ax))
+            if texts != self.placed[ax]:  # as Axes.draw places them (measuring the axis is slow)
+                ax._update_title_position(renderer)
+                self.placed[ax] = texts
             for artist in _draw_order(ax):
                 if artist.zorder >= self.below[ax]:
                     artist.draw(renderer)
@@ -106,6 +112,7 @@ class FrameDrawer:
             artist.remove()
         self.added = []
         for ax in self.axes:
+            ax.containers[:] = self.containers[ax]
             for name, cycle in self.cycles[ax].items():
                 setattr(ax, name, copy.deepcopy(cycle))
             for title, text in zip(_titles(ax), self.titles[ax]):
@@ -135,6 +142,8 @@ class FrameDrawer:
         try:
             self.fig.canvas.draw()
             self.buffer = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+            # that draw placed the titles as if hidden: place them again in the next frame
+            self.placed = {ax: None for ax in self.axes}
         finally:
             for artist in hidden:
                 artist.set_visible(True)

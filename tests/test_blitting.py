@@ -59,6 +59,18 @@ def test_a_position_drawn_into_the_background_is_the_whole_redraw_pixel_for_pixe
         assert differing == 0, f"at {state}: {differing} pixels differ from a whole redraw"
 
 
+def test_bars_of_one_position_are_not_in_the_next_positions_legend():
+    def draw(ax, shift):
+        ax.bar([-1, 0, 1], [shift, 1, 2], width=0.5, label=f"bars at {shift:g}")
+        ax.legend(loc="lower left")
+
+    whole, in_part, figure = whole_and_in_part(axes_with_contours, draw, STATES)
+    assert not figure._drawer.whole
+    assert len(figure._drawer.handle.containers) == 1
+    for state, a, b in zip(STATES, whole, in_part):
+        assert (a == b).all(), f"at {state}: the frame differs from a whole redraw"
+
+
 def test_the_star_above_the_paths_stays_above_them():
     # the kept background cannot hold an artist that a whole redraw paints over the new ones
     def draw(ax, shift):
