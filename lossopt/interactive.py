@@ -63,7 +63,6 @@ from __future__ import annotations
 import base64
 import html
 import inspect
-import io
 import itertools
 import json
 import math
@@ -76,6 +75,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from lossopt.png import encode_rgba
 from lossopt.svgframes import SVG_ROOT_STYLE, FrameSet
 
 MODE_VARIABLE = "LOSSOPT_FIGURES"
@@ -267,7 +267,7 @@ class InteractiveFigure:
                                f"encoded: {type(error).__name__}: {error}") from error
 
     def _draw(self, dpi, values):
-        """Draw ``values`` and render them with Agg; returns a PIL RGBA image.
+        """Draw ``values`` and render them with Agg; returns the Figure, its canvas holding them.
 
         With a ``background``, the first frame lays the figure out and later ones are drawn
         into the rendered background (:mod:`lossopt.blitting`): the same pixels, a fraction of
@@ -287,16 +287,11 @@ class InteractiveFigure:
                     lambda target, **point: self._call(self.draw, point, target), positions)
             fig = self._figure
             self._drawer.draw(values)
-        from PIL import Image
-
-        return Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba(),
-                                "raw", "RGBA", 0, 1)
+        return fig
 
     def _png(self, values):
-        buffer = io.BytesIO()
-        # compress_level 1: a few times faster to encode than the default, for some more bytes
-        self._draw(self.dpi or LIVE_DPI, values).save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        canvas = self._draw(self.dpi or LIVE_DPI, values).canvas
+        return encode_rgba(canvas.buffer_rgba(), *canvas.get_width_height())
 
     def render(self, **values):
         """PNG bytes of the figure at ``values`` (missing sliders take their start value)."""

@@ -224,8 +224,9 @@ function render({ model, el }) {
     }
     return index;
   }
-  // The kernel hears of a move after the frame is painted: telling it first would make the
-  // reader wait for the message's encoding and sending.
+  // The kernel hears of a move to a frame the view has after that frame is painted: telling it
+  // first would make the reader wait for the message's encoding and sending. A frame the view
+  // lacks is asked for at once: the kernel must draw it before anything can be painted.
   let unsent = null;
   function notify() {
     const index = unsent;
@@ -235,7 +236,9 @@ function render({ model, el }) {
   }
   for (const input of inputs) {
     input.addEventListener("input", () => {
-      if (unsent === null) {
+      if (unsent === null && !images.has(flat(inputs.map((input) => +input.value)))) {
+        queueMicrotask(notify);  // runs once this listener has set unsent
+      } else if (unsent === null) {
         requestAnimationFrame(() => {
           const painted = new MessageChannel();
           painted.port1.onmessage = notify;
