@@ -12,6 +12,10 @@ the live image's pixel size and compared with
 * the live figure rendered by Agg (the PNG a reader's kernel shows): Agg and Chromium anti-alias
   and place edges differently, so this compares ink per tile of the image, loosely: an artist the
   SVG backend could not draw would fail it.
+
+The live figure is drawn as a reader's kernel draws it: what no slider changes once, each new
+position into it (``lossopt.blitting``); those frames are also checked against a whole redraw,
+pixel for pixel.
 """
 import base64
 import io
@@ -109,6 +113,26 @@ def book_frame(page, index, state):
     return figure.locator("svg.lossopt-frame").evaluate("svg => svg.outerHTML")
 
 
+
+def assert_drawn_in_part_as_a_whole_redraw(figure, where, seed, count=3):
+    """A reader's never-drawn frames are drawn into the figure's kept background
+    (lossopt.blitting): check that no position falls back to a whole redraw and that each frame
+    is a whole redraw's pixels."""
+    assert figure.background is not None, f"{where}: no background, so every live move redraws it whole"
+    names = [s.name for s in figure.sliders]
+    states = list(itertools.product(*(s.values for s in figure.sliders)))
+    random.Random(seed).shuffle(states)
+    for point in states[:count]:
+        values = dict(zip(names, point))
+        figure.render()  # a drawer at the start state, as in a reader's kernel
+        in_part = np.asarray(Image.open(io.BytesIO(figure.render(**values))).convert("RGBA"))
+        assert not figure._drawer.whole, f"{where}: at {values} the position changed the background, so it is redrawn whole"
+        whole = figure._prepare(figure._drawer.fig.dpi, values)
+        whole.canvas.draw()
+        differing = int((np.asarray(whole.canvas.buffer_rgba()) != in_part).any(axis=-1).sum())
+        assert differing == 0, f"{where}: at {values}, {differing} pixels differ from a whole redraw"
+
+
 @pytest.mark.parametrize("chapter", chapters_with_sliders())
 def test_static_frames_match_the_live_figure(monkeypatch, browser, server, built_book, chapter, tmp_path):  # noqa: F811
     figures = recorded_figures(monkeypatch, chapter)
@@ -133,29 +157,7 @@ def test_static_frames_match_the_live_figure(monkeypatch, browser, server, built
             print(f"{where}: {area:.4%} of pixels differ from the live SVG, {ink:.2%} of ink from Agg")
             assert area <= SAME_RENDERER_AREA, f"{where}: the book's frame differs from the live figure over {area:.2%} of its area"
             assert ink <= AGG_INK_TOLERANCE, f"{where}: {ink:.1%} of the live (Agg) figure's ink is elsewhere or missing in the book"
+            assert_drawn_in_part_as_a_whole_redraw(figure, where, seed=f"{chapter}-{index}")
     finally:
         visit.close()
 
-
-@pytest.mark.parametrize("chapter", chapters_with_sliders())
-def test_live_frames_are_drawn_into_a_kept_background_and_match_a_whole_redraw(monkeypatch, chapter):
-    """Check that every slider figure gives a background, draws new positions into it (a reader's
-    never-drawn frame: lossopt.blitting) and that those frames are a whole redraw's pixels."""
-    for index, figure in enumerate(recorded_figures(monkeypatch, chapter)):
-        where = f"{chapter}, figure {index} ({figure.draw.__name__})"
-        assert figure.background is not None, f"{where}: no background, so every live move redraws it whole"
-        names = [s.name for s in figure.sliders]
-        states = list(itertools.product(*(s.values for s in figure.sliders)))
-        random.Random(index).shuffle(states)
-        figure.render()
-        for point in states[:6]:
-            values = dict(zip(names, point))
-            in_part = np.asarray(Image.open(io.BytesIO(figure.render(**values))).convert("RGBA"))
-            assert not figure._drawer.whole, f"{where}: at {values} the position changed the background, so it is redrawn whole"
-            drawer = figure._drawer
-            whole = figure._prepare(drawer.fig.dpi, values)
-            whole.canvas.draw()
-            expected = np.asarray(whole.canvas.buffer_rgba())
-            differing = int((expected != in_part).any(axis=-1).sum())
-            assert differing == 0, f"{where}: at {values}, {differing} pixels differ from a whole redraw"
-            figure.render()  # a new drawer, at the start state, for the next position
