@@ -309,11 +309,11 @@ class InteractiveFigure:
         their values.
 
         The browser keeps each frame it is sent and shows the one a slider moves to; the
-        frames not drawn yet are drawn ahead in another process once a reader moves a slider
-        (:mod:`lossopt.live`). ``cache=False`` redraws on every move (what the benchmark's cold
-        figure measures). ``prefetch=True`` starts drawing ahead now; the default starts it at
-        the first slider move in a Jupyter kernel (a reader is there), so a notebook run
-        headless spends nothing on it.
+        frames not drawn yet are drawn ahead in another process once a reader has moved a
+        slider (:mod:`lossopt.live`). ``cache=False`` redraws on every move (what the
+        benchmark's cold figure measures). ``prefetch=True`` starts drawing ahead now; the
+        default starts it in a Jupyter kernel once the frame of a reader's first move is on
+        screen, so a notebook run headless spends nothing on it.
         """
         from lossopt.live import live_view
 

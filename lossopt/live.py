@@ -9,7 +9,8 @@ it builds a new view of the shown child, and a new image to decode, on every cha
 
 The kernel still hears of every move (the ``index`` trait), and draws the frame then if it has not
 been drawn. Frames not yet asked for are drawn ahead by :class:`LiveFrames` in a separate process,
-forked from the kernel once a reader moves a slider: it has its own interpreter, so its drawing
+forked from the kernel once the frame of a reader's first move is on screen (the view says so;
+forking sooner would delay that frame): it has its own interpreter, so its drawing
 never holds the kernel's GIL while a move is answered, and it draws the frames nearest the
 sliders' latest position first (the kernel tells it each position). Its PNGs come back over a
 pipe and go on to the browser; a frame the kernel drew on demand meanwhile is not sent again.
@@ -81,8 +82,9 @@ class LiveFrames:
             except (OSError, ValueError):  # the process has finished: nothing left to draw
                 self._positions = None
 
-    def start(self):
-        """Fork the drawing process (once); grids over ``MAX_FRAMES`` are drawn on demand only."""
+    def start(self, at=None):
+        """Fork the drawing process (once), drawing nearest ``at`` (a grid point; default the
+        sliders' start) first; grids over ``MAX_FRAMES`` are drawn on demand only."""
         from lossopt.interactive import MAX_FRAMES
 
         if self.thread is not None or self.figure.frame_count > MAX_FRAMES:
@@ -92,8 +94,10 @@ class LiveFrames:
         positions_in, positions_out = context.Pipe(duplex=False)
         with self.lock:
             done = set(self.frames)
+        if at is None:
+            at = tuple(s.index(s.value) for s in self.figure.sliders)
         self.process = context.Process(target=_draw_ahead, daemon=True, name="lossopt-frames",
-                                       args=(self.figure, done, frames_out, positions_in))
+                                       args=(self.figure, done, tuple(at), frames_out, positions_in))
         self.process.start()
         frames_out.close()
         positions_in.close()
@@ -120,9 +124,9 @@ class LiveFrames:
         return self.thread is None or not self.thread.is_alive()
 
 
-def _draw_ahead(figure, done, frames_out, positions_in):
+def _draw_ahead(figure, done, at, frames_out, positions_in):
     """In the forked process: draw every grid point not in ``done``, nearest the latest
-    position first, and send ``(key, png)`` for each."""
+    position (``at``, then each one the kernel sends) first, and send ``(key, png)`` for each."""
     devnull = open(os.devnull, "w")
     sys.stdout = sys.stderr = devnull  # the kernel's streams are not this process's to write
     _yield_the_processor()
@@ -130,7 +134,6 @@ def _draw_ahead(figure, done, frames_out, positions_in):
     warnings.simplefilter("ignore")
     shape = [len(s.values) for s in figure.sliders]
     todo = set(itertools.product(*(range(n) for n in shape))) - set(done)
-    at = tuple(s.index(s.value) for s in figure.sliders)
     try:
         while todo:
             while positions_in.poll():
@@ -211,6 +214,15 @@ function render({ model, el }) {
   function flat(index) {
     return index.reduce((at, k, i) => at * shape[i] + k, 0);
   }
+  // Once the frame of the reader's first move is painted, the kernel may draw the others ahead.
+  let moved = false, askedAhead = false;
+  function afterPaint(callback) {
+    requestAnimationFrame(() => {
+      const painted = new MessageChannel();
+      painted.port1.onmessage = callback;
+      painted.port2.postMessage(null);
+    });
+  }
   function show() {
     const index = inputs.map((input) => +input.value);
     index.forEach((k, i) => { outputs[i].textContent = labels[i][k]; });
@@ -219,6 +231,10 @@ function render({ model, el }) {
       if (holder.firstChild !== image) holder.replaceChildren(image);
       holder.dataset.frame = at;
       holder.removeAttribute("aria-busy");
+      if (moved && !askedAhead) {
+        askedAhead = true;
+        afterPaint(() => model.send({ want: "ahead" }));
+      }
     } else {
       holder.setAttribute("aria-busy", "true");  // the last frame stays until this one arrives
     }
@@ -236,14 +252,11 @@ function render({ model, el }) {
   }
   for (const input of inputs) {
     input.addEventListener("input", () => {
+      moved = true;
       if (unsent === null && !images.has(flat(inputs.map((input) => +input.value)))) {
         queueMicrotask(notify);  // runs once this listener has set unsent
       } else if (unsent === null) {
-        requestAnimationFrame(() => {
-          const painted = new MessageChannel();
-          painted.port1.onmessage = notify;
-          painted.port2.postMessage(null);
-        });
+        afterPaint(notify);
       }
       unsent = show();
     });
@@ -272,6 +285,7 @@ function render({ model, el }) {
       if (old) URL.revokeObjectURL(old.src);
       images.set(at, image);
     });
+    root.dataset.frames = images.size;  // how many frames this view holds (for tests)
     show();
   }
   function moved_elsewhere() {
@@ -373,8 +387,10 @@ def live_view(figure, cache=True, prefetch=None, in_kernel=False):
     docstring).
 
     ``cache=False`` draws again on every move (a benchmark's cold figure). ``prefetch=True``
-    starts drawing ahead now; the default starts at the first move in a kernel
-    (``in_kernel``), so a notebook run headless draws nothing it does not show.
+    starts drawing ahead now. By default, in a kernel (``in_kernel``), it starts when the view
+    says the frame of a reader's first move is on screen (``{"want": "ahead"}``): a notebook run
+    headless draws nothing it does not show, and the fork of the drawing process never delays
+    the answer to that move.
     """
     sliders = figure.sliders
     dpi = figure.dpi or _live_dpi()
@@ -385,7 +401,7 @@ def live_view(figure, cache=True, prefetch=None, in_kernel=False):
         index=[s.index(s.value) for s in sliders])
     frames = view.frames = LiveFrames(figure, on_frame=lambda key, png: view.send_frames({key: png}))
     frames.get(figure.initial)
-    on_first_move = cache and prefetch is None and in_kernel
+    ahead_when_asked = cache and prefetch is None and in_kernel
 
     def moved(_change):
         values = view.values()
@@ -398,14 +414,16 @@ def live_view(figure, cache=True, prefetch=None, in_kernel=False):
         except Exception as error:  # shown under the figure: a move must never just hang
             view.send({"error": str(error), "frame": view.flat(view.index)})
             raise
-        if on_first_move:
-            frames.start()  # once; later calls return at once
 
     def asked(_view, content, _buffers):
-        if isinstance(content, dict) and content.get("want") == "frames":
+        if not isinstance(content, dict):
+            return
+        if content.get("want") == "frames":
             with frames.lock:
                 known = dict(frames.frames)
             view.send_frames(known)
+        elif content.get("want") == "ahead" and ahead_when_asked:
+            frames.start(tuple(view.index))  # once; later calls return at once
 
     view.observe(moved, names="index")
     view.on_msg(asked)

@@ -125,8 +125,9 @@ class Browser:
     """The browser end of a live figure, as far as the kernel can tell: the frames it has been
     sent (by flat grid index, row-major) and the moves it makes (setting ``index``)."""
 
-    def __init__(self, view):
+    def __init__(self, view, says_painted=True):
         self.view, self.messages, self.frames = view, [], {}
+        self.says_painted, self.asked_ahead = says_painted, False
         view.send = self.receive
         view._handle_custom_msg({"want": "frames"}, [])  # what a view asks for when it is rendered
 
@@ -141,6 +142,10 @@ class Browser:
             k = [s.name for s in self.view.frames.figure.sliders].index(name)
             index[k] = self.view.frames.figure.sliders[k].index(value)
         self.view.index = index
+        # as the view does: once the frame of the first move is painted, it says so
+        if self.says_painted and not self.asked_ahead and self.shown() is not None:
+            self.asked_ahead = True
+            self.view._handle_custom_msg({"want": "ahead"}, [])
 
     def shown(self):
         return self.frames.get(self.view.flat(self.view.index))
@@ -407,7 +412,7 @@ def test_outside_a_kernel_nothing_is_drawn_in_the_background():
     assert view.frames.thread is None and drawn == [0, 3]
 
 
-def test_in_a_kernel_the_first_slider_move_starts_the_background_drawing(monkeypatch):
+def test_in_a_kernel_the_first_move_painted_starts_the_background_drawing(monkeypatch):
     monkeypatch.setattr(interactive, "_in_kernel", lambda: True)
     view = InteractiveFigure(draw_line, Slider("slope", 0, 4, 1), Slider("offset", 0, 1, 1),
                              figsize=(2, 2), dpi=40).widget()
@@ -416,6 +421,18 @@ def test_in_a_kernel_the_first_slider_move_starts_the_background_drawing(monkeyp
     browser.move(slope=1)
     assert view.frames.thread is not None and view.frames.wait(timeout=60)
     assert len(view.frames.frames) == 10 and sorted(browser.frames) == list(range(10))
+
+
+def test_a_move_is_answered_before_any_drawing_process_is_forked(monkeypatch):
+    """Check that the fork waits for the view to say the move's frame is on screen."""
+    monkeypatch.setattr(interactive, "_in_kernel", lambda: True)
+    view = InteractiveFigure(draw_line, Slider("slope", 0, 4, 1), figsize=(2, 2), dpi=40).widget()
+    browser = Browser(view, says_painted=False)
+    browser.move(slope=3)
+    assert browser.shown() is not None, "the move's frame should be drawn and sent at once"
+    assert view.frames.thread is None, "no drawing process before the view says the frame is painted"
+    view._handle_custom_msg({"want": "ahead"}, [])
+    assert view.frames.wait(timeout=60) and sorted(browser.frames) == list(range(5))
 
 
 def test_the_kernel_and_the_drawing_process_can_draw_math_text_at_once():
