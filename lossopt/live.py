@@ -285,7 +285,8 @@ function render({ model, el }) {
       if (old) URL.revokeObjectURL(old.src);
       images.set(at, image);
     });
-    root.dataset.frames = images.size;  // how many frames this view holds (for tests)
+    // marked once the view holds every frame (for tests); no change to the page before that
+    root.toggleAttribute("data-all-frames", images.size === shape.reduce((n, k) => n * k, 1));
     show();
   }
   function moved_elsewhere() {
