@@ -16,8 +16,8 @@ The frame must be the image a whole redraw would give, pixel for pixel, so:
   markers on top) are drawn again with the position's own, in the order ``Axes.draw`` uses.
 * A position that changes anything the background holds (its limits or scales, an artist
   it drew: matplotlib marks a changed artist *stale*), or that adds axes, cannot be drawn
-  this way: such a figure is redrawn whole from then on (:attr:`FrameDrawer.whole`), still
-  correct, only slower.
+  this way: :meth:`FrameDrawer.draw` says so, and the figure is redrawn whole from then on
+  (:class:`lossopt.interactive.InteractiveFigure`), still correct, only slower.
 
 Titles are the one exception: a position may set them, and they are reset between positions, as
 is the place in the colour cycle.
@@ -33,25 +33,15 @@ _CYCLES = ("_get_lines", "_get_patches_for_fill")
 class FrameDrawer:
     """Draws positions of one figure into ``fig``: the background once, each position in part.
 
-    ``fig`` is a Figure with an Agg canvas, already laid out (its axes at fixed positions, no
-    layout engine). :meth:`draw` leaves the frame of ``values`` in ``fig.canvas``' buffer.
+    ``fig`` is a Figure with an Agg canvas and no layout engine; ``set_up()`` clears it, draws
+    the background with its axes where they stay, and returns what ``draw(that, **values)``
+    takes. :meth:`draw` leaves the frame of ``values`` in ``fig.canvas``' buffer.
     """
 
-    def __init__(self, fig, background, draw, positions=None):
+    def __init__(self, fig, set_up, draw):
         self.fig = fig
-        self.background = background
         self.draw_position = draw
-        self.positions = positions
-        self.whole = False  # set for good once a position changes the background
-        self._set_up()
-
-    def _set_up(self, whole=False):
-        fig = self.fig
-        fig.clear()
-        self.handle = self.background(fig)
-        if whole:
-            return
-        self._place_axes()
+        self.handle = set_up()
         self.axes = list(fig.axes)
         fig.canvas.draw()  # settles autoscaled limits, and leaves every artist drawn: not stale
         self.kept = {ax: set(ax.get_children()) for ax in self.axes}
@@ -67,30 +57,17 @@ class FrameDrawer:
         self.buffer = None
         self.below = None  # per Axes: the zorder from which artists are drawn with each position
 
-    def _place_axes(self):
-        """The axes where the first frame's layout put them (when there are as many)."""
-        if self.positions is not None and len(self.fig.axes) == len(self.positions):
-            for ax, position in zip(self.fig.axes, self.positions):
-                ax.set_position(position)
-
     def draw(self, values):
-        """Draw the position ``values``; True if it was drawn in part, False if whole."""
-        if self.whole:
-            self._set_up(whole=True)
-            self.draw_position(self.handle, **values)
-            self._place_axes()  # as a whole redraw does: after the position's own axes, if any
-            self.fig.canvas.draw()
-            return False
+        """Draw the position ``values`` in part and return True; or return False, drawing
+        nothing, when the position changes the background (the figure is then the drawer's no
+        more: what the position changed would stay in the next frames)."""
         self._take_back()
         self.draw_position(self.handle, **values)
         added = {ax: [a for a in ax.get_children() if a not in self.kept[ax]] for ax in self.axes}
         self.added = [a for arts in added.values() for a in arts]
         on_figure = [a for a in self.fig.get_children() if a not in self.kept_figure]
         if on_figure or not self._background_unchanged():
-            # Redraw this position from a clean background, and every later one likewise: what
-            # the position changed would otherwise stay in the next frames.
-            self.whole = True
-            return self.draw(values)
+            return False
         below = {ax: min((a.zorder for a in added[ax]), default=float("inf")) for ax in self.axes}
         if self.buffer is None or any(below[ax] < self.below[ax] for ax in self.axes):
             self._keep_background(below)
@@ -147,13 +124,10 @@ class FrameDrawer:
         finally:
             for artist in hidden:
                 artist.set_visible(True)
-            for artist in self._all_kept():
-                artist.stale = False
+            for ax in self.axes:
+                for artist in self.kept[ax]:
+                    artist.stale = False
         self.below = below
-
-    def _all_kept(self):
-        for ax in self.axes:
-            yield from self.kept[ax]
 
 
 def _titles(ax):

@@ -215,6 +215,7 @@ class InteractiveFigure:
         self.dpi = dpi
         self._figure = None
         self._drawer = None  # lossopt.blitting.FrameDrawer of the live frames, if a background
+        self._in_part = background is not None  # False for good once a position changes it
 
     @property
     def frame_count(self):
@@ -245,10 +246,22 @@ class InteractiveFigure:
             self._render(fig.canvas.draw, values)
             self._positions = [ax.get_position() for ax in fig.axes]
             fig.set_layout_engine(None)  # "none" would still run a layout pass in savefig
-        elif len(fig.axes) == len(self._positions):
-            for ax, position in zip(fig.axes, self._positions):
-                ax.set_position(position)
+        else:
+            self._place_axes()
         return fig
+
+    def _place_axes(self):
+        """Put the axes where the first draw's layout put them (when there are as many)."""
+        if len(self._figure.axes) == len(self._positions):
+            for ax, position in zip(self._figure.axes, self._positions):
+                ax.set_position(position)
+
+    def _background_only(self):
+        """Clear the laid-out figure and draw its background alone; returns what draw takes."""
+        self._figure.clear()
+        target = self._call(self.background, None, self._figure)
+        self._place_axes()
+        return target
 
     def _call(self, function, values, *args):
         """``function(*args, **values)``, with an error that names it and the slider state."""
@@ -273,20 +286,18 @@ class InteractiveFigure:
         into the rendered background (:mod:`lossopt.blitting`): the same pixels, a fraction of
         the time.
         """
-        if self.background is None:
-            fig = self._prepare(dpi, values)
-            self._render(fig.canvas.draw, values)
-        else:
+        if self._in_part:
             if self._drawer is None or self._figure.dpi != dpi:
                 from lossopt.blitting import FrameDrawer
 
                 self._prepare(dpi, self.initial)  # lays the figure out at its start state
-                positions = self._positions
-                self._drawer = FrameDrawer(
-                    self._figure, lambda fig: self._call(self.background, None, fig),
-                    lambda target, **point: self._call(self.draw, point, target), positions)
-            fig = self._figure
-            self._drawer.draw(values)
+                self._drawer = FrameDrawer(self._figure, self._background_only,
+                                           lambda target, **point: self._call(self.draw, point, target))
+            if self._drawer.draw(values):
+                return self._figure
+            self._in_part = False  # this position changed the background: whole from now on
+        fig = self._prepare(dpi, values)
+        self._render(fig.canvas.draw, values)
         return fig
 
     def _png(self, values):

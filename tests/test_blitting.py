@@ -52,7 +52,7 @@ def test_a_position_drawn_into_the_background_is_the_whole_redraw_pixel_for_pixe
         ax.set_title(f"shift = {shift:g}")
 
     whole, in_part, figure = whole_and_in_part(axes_with_contours, draw, STATES)
-    assert not figure._drawer.whole, "a position that only adds artists should be drawn in part"
+    assert figure._in_part, "a position that only adds artists should be drawn in part"
     for state, a, b in zip(STATES, whole, in_part):
         assert a.shape == b.shape
         differing = int((a != b).any(axis=-1).sum())
@@ -65,7 +65,7 @@ def test_bars_of_one_position_are_not_in_the_next_positions_legend():
         ax.legend(loc="lower left")
 
     whole, in_part, figure = whole_and_in_part(axes_with_contours, draw, STATES)
-    assert not figure._drawer.whole
+    assert figure._in_part
     assert len(figure._drawer.handle.containers) == 1
     for state, a, b in zip(STATES, whole, in_part):
         assert (a == b).all(), f"at {state}: the frame differs from a whole redraw"
@@ -91,7 +91,7 @@ def test_a_title_set_at_one_position_only_is_gone_at_the_next():
 
     states = [{"shift": 3.0}, {"shift": 1.0}]
     whole, in_part, figure = whole_and_in_part(axes_with_contours, draw, states)
-    assert not figure._drawer.whole
+    assert figure._in_part
     assert (whole[0] != whole[1]).any()
     for a, b in zip(whole, in_part):
         assert (a == b).all()
@@ -113,7 +113,7 @@ def test_a_position_that_changes_the_background_is_drawn_whole_and_right(change)
 
     states = [{"shift": 1.0}, {"shift": 2.0}, {"shift": 3.0}, {"shift": 1.0}]
     whole, in_part, figure = whole_and_in_part(axes_with_contours, draw, states)
-    assert figure._drawer.whole, f"a position that changes the background ({change}) cannot be drawn in part"
+    assert not figure._in_part, f"a position that changes the background ({change}) cannot be drawn in part"
     for state, a, b in zip(states, whole, in_part):
         assert (a == b).all(), f"{change}, at {state}: the frame differs from a whole redraw"
 
@@ -126,7 +126,7 @@ def test_without_limits_in_the_background_a_growing_line_autoscales_and_is_drawn
         ax.plot([0, 1], [0, shift + 1])
 
     whole, in_part, figure = whole_and_in_part(background, draw, STATES)
-    assert figure._drawer.whole
+    assert not figure._in_part
     for a, b in zip(whole, in_part):
         assert (a == b).all()
 

@@ -126,7 +126,7 @@ def assert_drawn_in_part_as_a_whole_redraw(figure, where, seed, count=3):
         values = dict(zip(names, point))
         figure.render()  # a drawer at the start state, as in a reader's kernel
         in_part = np.asarray(Image.open(io.BytesIO(figure.render(**values))).convert("RGBA"))
-        assert not figure._drawer.whole, f"{where}: at {values} the position changed the background, so it is redrawn whole"
+        assert figure._in_part, f"{where}: at {values} the position changed the background, so it is redrawn whole"
         whole = figure._prepare(figure._drawer.fig.dpi, values)
         whole.canvas.draw()
         differing = int((np.asarray(whole.canvas.buffer_rgba()) != in_part).any(axis=-1).sum())
