@@ -38,7 +38,9 @@ HOSTILE = Path(__file__).resolve().parent / "hostile"
 # Tight limits so the bombs cost seconds, not minutes (each of the four cells that loop forever
 # costs a whole cell_timeout_s); generous enough for correct notebooks: the largest honest cell,
 # 50 MB of prints, takes about 1 s in the sandbox on this 2-core machine.
-LIMITS = {"cell_timeout_s": 5, "notebook_timeout_s": 300, "memory_mb": 1024,
+# Graded through the warm launcher (the grading command's path): every case runs in a sandbox
+# that the one launcher of this nbgrader run forked into, one after another.
+LIMITS = {"cell_timeout_s": 5, "notebook_timeout_s": 300, "memory_mb": 1024, "warm_launcher": True,
           "max_processes": 64, "max_kernel_restarts": 6, "cpu_seconds": 60}
 WRONG_SIGMOID = "def sigmoid(z):\n    return 0.5 + 0.0 * z\n"
 REPO_TARGETS = [REPO / "lossopt" / "checking.py", REPO / "nbgrader_config.py"]

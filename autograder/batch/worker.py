@@ -128,6 +128,8 @@ def _config(course: Course, task: WorkerTask):
     config.Autograde.force = True
     config.Autograde.create_student = True
     config.GenerateFeedback.force = True
+    # a worker grades many submissions: its warm launcher saves each one two interpreter starts
+    config.SandboxedExecute.warm_launcher = True
     if task.unsandboxed:
         config.SandboxedExecute.unsandboxed = True
     return config

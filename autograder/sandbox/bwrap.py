@@ -187,11 +187,14 @@ def matplotlib_font_lists():
     return found()
 
 
-def bwrap_command(bwrap, scratch, runner_dir, read_only, limits, env):
+def bwrap_command(bwrap, scratch, runner_dir, read_only, limits, env, command=None,
+                  info_fd=None):
     """The argv that runs the runner in the sandbox.
 
     ``scratch`` is bound writable at /sandbox; ``runner_dir`` read-only at RUNNER_MOUNT;
     ``read_only`` are extra host folders visible at their own path (e.g. the lossopt package).
+    ``command`` runs in the sandbox instead of the runner, and bubblewrap writes the sandbox's
+    pid to ``info_fd`` (both for the warm launcher, ``autograder.sandbox.launcher``).
     """
     args = [bwrap, "--die-with-parent", "--new-session", "--clearenv"] + _namespace_args()
     args += ["--hostname", "sandbox"]
@@ -221,5 +224,11 @@ def bwrap_command(bwrap, scratch, runner_dir, read_only, limits, env):
     # no --chdir: the runner enters the scratch folder once it is the sandbox user
     for key, value in sorted(env.items()):
         args += ["--setenv", key, value]
-    args += ["--", sys.executable, os.path.join(RUNNER_MOUNT, "runner.py"), "run", RUNNER_MOUNT]
+    if info_fd is not None:
+        args += ["--info-fd", str(info_fd)]
+    args += ["--"] + (command or runner_command())
     return args
+
+
+def runner_command(runner_dir=RUNNER_MOUNT):
+    return [sys.executable, os.path.join(runner_dir, "runner.py"), "run", runner_dir]

@@ -305,7 +305,8 @@ def _lossopt_dir():
 
 
 def execute_notebook(nb, workdir=None, limits=None, *, unsandboxed=False, read_only=None,
-                     notebook_name=None, sandbox_uid_base=bw.SANDBOX_UID_BASE, log=None):
+                     notebook_name=None, sandbox_uid_base=bw.SANDBOX_UID_BASE, log=None,
+                     warm_launcher=False):
     """Execute ``nb`` with the submission's files of ``workdir`` in the sandbox.
 
     Parameters
@@ -325,6 +326,10 @@ def execute_notebook(nb, workdir=None, limits=None, *, unsandboxed=False, read_o
     sandbox_uid_base : int
         Graded as root, kernels run as uid ``sandbox_uid_base + n``, one free ``n`` per
         concurrent sandbox.
+    warm_launcher : bool
+        Start the runner and its first kernel from this process's warm launcher
+        (``autograder.sandbox.launcher``) inside the same sandbox, instead of two fresh
+        interpreters. Used when grading as root and sandboxed; ignored otherwise.
 
     Returns
     -------
@@ -345,9 +350,14 @@ def execute_notebook(nb, workdir=None, limits=None, *, unsandboxed=False, read_o
     bwrap = None if unsandboxed else bw.check_bwrap()
     read_only = [_lossopt_dir()] if read_only is None else list(read_only)
     as_root = bw.running_as_root() and not unsandboxed
+    launcher = None
+    if warm_launcher and as_root:
+        from .launcher import process_launcher
+
+        launcher = process_launcher(RUNNER_FILES, bw.sandbox_env())
     with _uid_slot(sandbox_uid_base) if as_root else contextlib.nullcontext(None) as uid:
         return _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, uid,
-                        log)
+                        log, launcher)
 
 
 def _submission_label(workdir, notebook_name):
@@ -371,7 +381,8 @@ def _start_failure(report):
     return "the sandbox reported no kernel start"
 
 
-def _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, sandbox_uid, log):
+def _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, sandbox_uid, log,
+             launcher=None):
     as_root = sandbox_uid is not None
     scratch_root = tempfile.mkdtemp(prefix="lossopt-sandbox-")
     read_fd, write_fd = os.pipe()
@@ -413,14 +424,19 @@ def _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, 
             for key in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR", "JUPYTER_CONFIG_DIR",
                         "JUPYTER_DATA_DIR"):
                 env[key] = os.path.join(scratch_root, key.lower())
-            argv = [sys.executable, os.path.join(runner_dir, "runner.py"), "run", runner_dir]
+            argv = bw.runner_command(runner_dir)
             cwd = work
         else:
-            argv = bw.bwrap_command(bwrap, work, runner_dir, read_only, limits,
-                                    bw.sandbox_env())
             env, cwd = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, scratch_root
-
-        report = _run(argv, env, cwd, limits, scratch_root, read_fd, write_fd, log)
+        report = None
+        if launcher is not None:
+            report = _run_launched(launcher, bwrap, work, runner_dir, read_only, limits, env,
+                                   scratch_root, read_fd, write_fd, log)
+        if report is None:
+            if not unsandboxed:
+                argv = bw.bwrap_command(bwrap, work, runner_dir, read_only, limits,
+                                        bw.sandbox_env())
+            report = _run(argv, env, cwd, limits, scratch_root, read_fd, write_fd, log)
         if not report.kernel_started:
             raise KernelStartError(_submission_label(workdir, notebook_name),
                                    _start_failure(report), limits, report.events)
@@ -435,12 +451,70 @@ def _execute(nb, workdir, limits, unsandboxed, read_only, notebook_name, bwrap, 
 
 
 def _run(argv, env, cwd, limits, scratch_root, read_fd, write_fd, log):
-    report = _Report()
     with open(os.path.join(scratch_root, "runner.log"), "wb") as errlog:
         proc = subprocess.Popen(
             argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=errlog, stderr=errlog,
             pass_fds=(write_fd,), start_new_session=True)
     os.close(write_fd)
+    return _follow(proc, limits, scratch_root, read_fd, log)
+
+
+def _run_launched(launcher, bwrap, work, runner_dir, read_only, limits, env, scratch_root,
+                  read_fd, write_fd, log):
+    """``_run`` through the warm launcher: bubblewrap makes the sandbox with a placeholder in
+    it, then the launcher's fork joins it as the runner (see ``autograder.sandbox.launcher``).
+    Returns None when the launcher could not take the submission (nothing of it has run)."""
+    from .launcher import placeholder_command
+
+    info_read, info_write = os.pipe()
+    ready_read, ready_write = os.pipe()
+    argv = bw.bwrap_command(bwrap, work, runner_dir, read_only, limits, bw.sandbox_env(),
+                            command=placeholder_command(ready_write), info_fd=info_write)
+    with open(os.path.join(scratch_root, "runner.log"), "wb") as errlog:
+        proc = subprocess.Popen(
+            argv, env=env, cwd=scratch_root, stdin=subprocess.DEVNULL, stdout=errlog,
+            stderr=errlog, pass_fds=(info_write, ready_write), start_new_session=True)
+    os.close(info_write)
+    os.close(ready_write)
+    try:
+        info = json.loads(_read_all(info_read, limits.kernel_start_timeout_s))
+        if not _read_all(ready_read, limits.kernel_start_timeout_s, until_first_byte=True):
+            raise OSError("the sandbox's placeholder never started")
+        with open(os.path.join(scratch_root, "runner.log"), "ab") as errlog:
+            launcher.launch(int(info["child-pid"]), bw.RUNNER_MOUNT, write_fd, errlog.fileno(),
+                            bw.sandbox_env())
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("sandbox: the warm launcher could not take this notebook (%s); starting "
+                    "it afresh", exc)
+        _kill(proc)
+        return None
+    finally:
+        os.close(info_read)
+        os.close(ready_read)
+    os.close(write_fd)
+    return _follow(proc, limits, scratch_root, read_fd, log)
+
+
+def _read_all(fd, timeout_s, until_first_byte=False):
+    """What ``fd`` gives until its end (or its first bytes), waiting at most ``timeout_s``."""
+    deadline = time.monotonic() + float(timeout_s)
+    data = b""
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise OSError(f"no answer from the sandbox in {timeout_s} s")
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            continue
+        chunk = os.read(fd, 1 << 16)
+        if not chunk or (until_first_byte and chunk):
+            return data + chunk
+        data += chunk
+
+
+def _follow(proc, limits, scratch_root, read_fd, log):
+    """Read the runner's reports until it is done, then stop the sandbox."""
+    report = _Report()
     byte_cap = 4 * int(limits.max_output_bytes_per_cell) * 1000 + 10**7
     try:
         _read_channel(read_fd, proc, limits, byte_cap, report, log)

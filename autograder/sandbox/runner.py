@@ -5,7 +5,7 @@ self-contained (standard library, nbformat, nbclient, jupyter_client, ipykernel)
 hides ``autograder/``, so nothing here may import it. The one exception is ``limits.py``, the
 grader's own ``Limits`` class, copied next to this file and loaded from there by path.
 
-Two entry points:
+Three entry points:
 
 ``python runner.py run RUNNER_DIR``
     Reads ``RUNNER_DIR/config.json`` and ``RUNNER_DIR/notebook.ipynb``, executes the code cells
@@ -13,6 +13,15 @@ Two entry points:
     The kernel never holds that pipe, so student code cannot write to it.
 ``python runner.py kernel LIMITS_JSON -f CONNECTION_FILE``
     The kernel launcher: applies the resource limits to itself, then becomes an IPython kernel.
+``python runner.py launcher SOCKET_FD PRELOAD_JSON`` (from a scratch copy of this folder)
+    The warm launcher, run *outside* any sandbox by a grading worker, with the sandbox's clean
+    environment, in a fresh interpreter (so it holds nothing of the grader's): it imports the
+    runner's and the kernel's stack once, then for each submission forks a process that joins
+    the namespaces bubblewrap has just made for that submission (mounts, pid, network, ipc,
+    uts), and there becomes that submission's runner, as ``run`` would. Its first kernel is
+    forked from it too, before any event loop or ZMQ context exists. What a submission's code
+    can change lives in processes forked for it alone and killed with its sandbox; the
+    launcher itself never runs student code. See ``autograder/sandbox/launcher.py``.
 
 The first kernel start is retried (``kernel_start_attempts`` tries of ``kernel_start_timeout_s``
 each): on a loaded machine Python can be slow to start, and no student code has run yet, so a
@@ -25,10 +34,13 @@ cells before it are replayed except test cells and cells that failed, and execut
 with the next cell. So code that crashes in one function's test costs that test only.
 """
 import ctypes
+import importlib
 import importlib.util
 import json
 import os
+import select
 import signal
+import socket
 import sys
 import time
 
@@ -46,6 +58,8 @@ def _load_limits_class():
 Limits = _load_limits_class()
 
 PR_SET_DUMPABLE = 4
+PR_SET_PDEATHSIG = 1
+PR_SET_NO_NEW_PRIVS = 38
 
 
 def _set_not_dumpable():
@@ -96,11 +110,21 @@ def kernel_main(argv):
 
 
 def _other_pids():
-    me = os.getpid()
+    """The sandbox's other processes that run as this runner's user: the kernel and whatever
+    it started. Processes of another user (bubblewrap's init and, when the warm launcher made
+    the sandbox, the process that holds its namespaces open) are not the student's and cannot
+    be signalled by us anyway."""
+    me, uid = os.getpid(), os.getuid()
     pids = []
     for name in os.listdir("/proc"):
-        if name.isdigit() and int(name) not in (1, me):
-            pids.append(int(name))
+        if not name.isdigit() or int(name) in (1, me):
+            continue
+        try:
+            if os.stat(f"/proc/{name}").st_uid != uid:
+                continue
+        except OSError:
+            continue
+        pids.append(int(name))
     return pids
 
 
@@ -235,14 +259,124 @@ def ready_client_class():
     return ReadyClient
 
 
+class ForkedProcess:
+    """What jupyter_client's provisioner needs of a ``subprocess.Popen``, for a kernel this
+    runner forked rather than executed."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid):
+        self.pid, self.returncode = pid, None
+
+    def poll(self):
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # reaped elsewhere (kill_everything_else)
+                self.returncode = -signal.SIGKILL
+                return self.returncode
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                import subprocess
+
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.01)
+        return self.returncode
+
+    def send_signal(self, signum):
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self):
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self):
+        self.send_signal(signal.SIGTERM)
+
+
+class SpareKernel:
+    """A kernel process forked from this runner before the runner made any event loop or ZMQ
+    context, waiting on a pipe for the command line jupyter_client would have executed.
+
+    Forked from the warm launcher's runner, it already holds the kernel's imports (IPython,
+    ipykernel, NumPy), so the first kernel costs IPython's own set-up instead of a Python start
+    and a second of imports. It is used once, for the first start; a kernel restarted after a
+    crash or a timeout is executed afresh, as without the launcher."""
+
+    def __init__(self):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(write)
+                self._become_kernel(read)
+            finally:
+                os._exit(0)
+        os.close(read)
+        self.pid, self._pipe = pid, write
+
+    @staticmethod
+    def _become_kernel(pipe):
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for target in (0, 1, 2):
+            os.dup2(devnull, target)
+        _close_fds_except({0, 1, 2, pipe})
+        os.setsid()  # as jupyter_client starts a kernel: its own process group
+        chunks = []
+        while True:
+            chunk = os.read(pipe, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(pipe)
+        if not chunks:  # never used
+            return
+        order = json.loads(b"".join(chunks))
+        os.environ.clear()
+        os.environ.update(order["env"])
+        if order.get("cwd"):
+            os.chdir(order["cwd"])
+        argv = order["argv"]  # [python, runner.py, "kernel", LIMITS_JSON, "-f", FILE, ...]
+        sys.argv = argv[1:2]
+        kernel_main(argv[3:])
+
+    def start(self, argv, env, cwd):
+        """Hand the kernel its command line; returns the process for jupyter_client."""
+        os.write(self._pipe, json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode())
+        os.close(self._pipe)
+        return ForkedProcess(self.pid)
+
+
+def _close_fds_except(keep):
+    top = 0
+    try:
+        top = max(int(n) for n in os.listdir("/proc/self/fd"))
+    except (OSError, ValueError):
+        top = 1024
+    for fd in range(3, top + 1):
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
 class Runner:
-    def __init__(self, runner_dir):
+    def __init__(self, runner_dir, spare_kernel=False):
         with open(os.path.join(runner_dir, "config.json"), encoding="utf-8") as f:
             self.config = json.load(f)
         import nbformat
 
         self.nb = nbformat.read(os.path.join(runner_dir, "notebook.ipynb"), as_version=4)
-        self.runner_path = os.path.abspath(__file__)
+        # where the sandbox shows this file (the launcher's own copy lies outside it)
+        self.runner_path = os.path.join(runner_dir, "runner.py")
+        self.spare = SpareKernel() if spare_kernel else None
         self.channel = Channel(int(self.config["result_fd"]))
         self.limits = Limits.from_dict(self.config["limits"])
         self.skip_on_replay = set(self.config["skip_on_replay"])
@@ -261,10 +395,24 @@ class Runner:
         spec = KernelSpec(argv=self.kernel_command(), display_name="Python 3 (sandboxed)",
                           language="python")
 
+        runner = self
+
         class SandboxKernelManager(AsyncKernelManager):
             @property
             def kernel_spec(self):
                 return spec
+
+            async def _async_launch_kernel(self, kernel_cmd, **kw):
+                # jupyter_client's documented place to launch a kernel differently
+                spare, runner.spare = runner.spare, None
+                if spare is None:
+                    return await super()._async_launch_kernel(kernel_cmd, **kw)
+                provisioner = self.provisioner
+                provisioner.process = spare.start(kernel_cmd, kw.get("env") or dict(os.environ),
+                                                  kw.get("cwd"))
+                provisioner.pid = provisioner.pgid = spare.pid
+                provisioner.cwd = kw.get("cwd")
+                self._reconcile_connection_info(provisioner.connection_info)
 
         manager = SandboxKernelManager(kernel_name="python3")
         manager.client_factory = ready_client_class()
@@ -428,13 +576,125 @@ def drop_privileges(uid, gid):
     os.setuid(uid)
 
 
-def main(argv):
+# -- the warm launcher --------------------------------------------------------------------------
+
+CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS = 0x00020000, 0x02000000, 0x04000000
+CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x20000000, 0x40000000
+# the mount namespace last: once in it, /proc is the sandbox's
+NAMESPACES = (("ipc", CLONE_NEWIPC), ("uts", CLONE_NEWUTS), ("net", CLONE_NEWNET),
+              ("cgroup", CLONE_NEWCGROUP), ("pid", CLONE_NEWPID), ("mnt", CLONE_NEWNS))
+
+
+def _prctl(option, value):
+    if ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
+
+
+def enter_namespaces(pid):
+    """Join every namespace of process ``pid`` (the sandbox bubblewrap has just made): its
+    mounts (root, /tmp, the submission's folder), pid, network, ipc, uts and cgroup views.
+    Raises OSError naming the namespace that could not be joined."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    handles = [(name, flag, os.open(f"/proc/{pid}/ns/{name}", os.O_RDONLY))
+               for name, flag in NAMESPACES]
+    try:
+        for name, flag, fd in handles:
+            if libc.setns(fd, flag) != 0:
+                error = ctypes.get_errno()
+                raise OSError(error, f"cannot join the sandbox's {name} namespace: "
+                                     f"{os.strerror(error)}")
+    finally:
+        for _, _, fd in handles:
+            os.close(fd)
+    os.chdir("/")  # the sandbox's root, now
+
+
+def launcher_main(argv):
+    """Serve launch requests on the socket ``argv[0]`` until the grader closes it.
+
+    A request is one JSON message ``{"sandbox_pid", "runner_dir", "result_fd", "env"}`` with
+    two file descriptors: the result pipe's writing end and the runner's log."""
+    sock_fd, preload = int(argv[0]), json.loads(argv[1])
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    for name in preload:
+        importlib.import_module(name)
+    # this file's folder is the launcher's own scratch copy, read by now; a worker that ends
+    # without closing its launcher would otherwise leave it behind
+    import shutil
+
+    shutil.rmtree(os.path.dirname(os.path.abspath(__file__)), ignore_errors=True)
+    sock = socket.socket(fileno=sock_fd)
+    os.set_inheritable(sock_fd, False)
+    while True:
+        _reap()
+        ready, _, _ = select.select([sock], [], [], 1.0)
+        if not ready:
+            continue
+        try:
+            message, fds, _, _ = socket.recv_fds(sock, 1 << 16, 2)
+        except OSError:
+            return
+        if not message:  # the grader is gone or done
+            return
+        if len(fds) != 2:
+            for fd in fds:
+                os.close(fd)
+            continue
+        if os.fork() == 0:
+            try:
+                sock.close()
+                _launched(json.loads(message), *fds)
+            finally:
+                os._exit(1)
+        for fd in fds:
+            os.close(fd)
+
+
+def _launched(request, result_fd, log_fd):
+    """In a fork of the launcher: join the submission's sandbox and run its notebook there."""
+    try:
+        enter_namespaces(request["sandbox_pid"])
+    except OSError as exc:
+        os.write(result_fd, (json.dumps({"event": "kernel_start_failed", "reason": str(exc)})
+                             + "\n" + json.dumps({"event": "done"}) + "\n").encode())
+        return
+    child = os.fork()  # only a child of a process that joined a pid namespace lives in it
+    if child:
+        os.close(result_fd)
+        os.close(log_fd)
+        os.waitpid(child, 0)
+        return
+    fd = int(request["result_fd"])
+    for source, target in ((log_fd, 1), (log_fd, 2), (result_fd, fd)):
+        if source != target:
+            os.dup2(source, target)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    _close_fds_except({0, 1, 2, fd})
+    os.setsid()  # as bubblewrap's --new-session: no way back to a terminal
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+    os.environ.clear()
+    os.environ.update(request["env"])
+    sys.path[0] = request["runner_dir"]
+    sys.argv = [os.path.join(request["runner_dir"], "runner.py"), "run", request["runner_dir"]]
+    try:
+        main(sys.argv, spare_kernel=True)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
+def main(argv, spare_kernel=False):
     # jsonschema (via nbformat) imports rfc3987_syntax when installed, which compiles a grammar
     # for ~6 s; the runner never validates IRIs, and it starts once per notebook
     sys.modules.setdefault("rfc3987_syntax", None)
     mode = argv[1]
     if mode == "kernel":
         kernel_main(argv[2:])
+        return
+    if mode == "launcher":
+        launcher_main(argv[2:])
         return
     runner_dir = argv[2]
     with open(os.path.join(runner_dir, "config.json"), encoding="utf-8") as f:
@@ -443,7 +703,7 @@ def main(argv):
         drop_privileges(config["drop_to_uid"], config["drop_to_gid"])
     os.chdir(config["workdir"])
     _set_not_dumpable()
-    Runner(runner_dir).run()
+    Runner(runner_dir, spare_kernel=spare_kernel).run()
 
 
 if __name__ == "__main__":
