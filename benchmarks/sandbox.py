@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/sandbox.py [--rounds R] [ASSIGNMENT ...]
 
 For each assignment (default: every one in solutions/) the instructor's solution, as a student
-would submit it, is executed R times (default 3) with plain nbclient (no sandbox) and with
-``autograder.sandbox.execute_notebook``; prints the median seconds of both and the difference.
+would submit it, is executed R times (default 3) with plain nbclient (no sandbox), with
+``autograder.sandbox.execute_notebook``, and with it through the warm launcher (as the grading
+command's workers run it; as root only); prints the median seconds of each.
 Then times a few hostile cells under the default limits' kind of stop (timeout, kernel death,
 100 MB of output) with tight limits. Asserts nothing.
 """
@@ -37,15 +38,18 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     names = args.assignments or sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir())
-    print(f"{'assignment':<16}{'plain s':>10}{'sandbox s':>12}{'overhead s':>12}")
+    print(f"{'assignment':<16}{'plain s':>10}{'sandbox s':>12}{'overhead s':>12}{'launched s':>12}")
     for name in names:
         notebook = solved_release(name)
         plain = [seconds(lambda: NotebookClient(notebook, timeout=120, kernel_name="python3",
                                                 resources={"metadata": {"path": str(REPO)}}).execute())
                  for _ in range(args.rounds)]
         boxed = [seconds(lambda: execute_notebook(notebook)) for _ in range(args.rounds)]
-        p, b = statistics.median(plain), statistics.median(boxed)
-        print(f"{name:<16}{p:>10.2f}{b:>12.2f}{b - p:>12.2f}")
+        execute_notebook(notebook, warm_launcher=True)  # the launcher's own start, not timed
+        launched = [seconds(lambda: execute_notebook(notebook, warm_launcher=True))
+                    for _ in range(args.rounds)]
+        p, b, w = statistics.median(plain), statistics.median(boxed), statistics.median(launched)
+        print(f"{name:<16}{p:>10.2f}{b:>12.2f}{b - p:>12.2f}{w:>12.2f}")
 
     tight = Limits(cell_timeout_s=5, memory_mb=1024, max_processes=48)
     bombs = {
