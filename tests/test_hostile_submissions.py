@@ -40,8 +40,8 @@ HOSTILE = Path(__file__).resolve().parent / "hostile"
 # 50 MB of prints, takes about 1 s in the sandbox on this 2-core machine.
 # Graded through the warm launcher (the grading command's path): every case runs in a sandbox
 # that the one launcher of this nbgrader run forked into, one after another.
-LIMITS = {"cell_timeout_s": 5, "notebook_timeout_s": 300, "memory_mb": 1024, "warm_launcher": True,
-          "max_processes": 64, "max_kernel_restarts": 6, "cpu_seconds": 60}
+OPTIONS = {"cell_timeout_s": 5, "notebook_timeout_s": 300, "memory_mb": 1024, "warm_launcher": True,
+           "max_processes": 64, "max_kernel_restarts": 6, "cpu_seconds": 60}
 WRONG_SIGMOID = "def sigmoid(z):\n    return 0.5 + 0.0 * z\n"
 REPO_TARGETS = [REPO / "lossopt" / "checking.py", REPO / "nbgrader_config.py"]
 
@@ -183,7 +183,7 @@ def corpus():
     # corpus attacks are compared
     repo_before = {path: path.read_bytes() for path in REPO_TARGETS}
     started = time.monotonic()
-    args = ["autograde", ASSIGNMENT] + [f"--SandboxedExecute.{k}={v}" for k, v in LIMITS.items()]
+    args = ["autograde", ASSIGNMENT] + [f"--SandboxedExecute.{k}={v}" for k, v in OPTIONS.items()]
     nbgrader(args, course, course / "nbgrader.log")   # raises unless nbgrader exits 0
     seconds = time.monotonic() - started
     server.close()

@@ -46,8 +46,9 @@ def test_a_launched_notebook_gives_what_a_fresh_start_gives():
     warm = execute_notebook(notebook, warm_launcher=True)
     fresh = execute_notebook(notebook)
     assert code_outputs(warm) == code_outputs(fresh)
-    _, printed = run([FORKED], warm_launcher=True)
-    assert printed == ["forked\n"], "the kernel was not started from the launcher"
+    done, printed = run([FORKED], warm_launcher=True)
+    assert printed == ["forked\n"], (f"the kernel was not started from the launcher: "
+                                     f"{done.metadata['lossopt_sandbox']['events']}")
     _, printed = run([FORKED])
     assert printed == ["fresh\n"]
 

@@ -468,7 +468,8 @@ def _run_launched(launcher, bwrap, work, runner_dir, read_only, limits, env, scr
 
     info_read, info_write = os.pipe()
     ready_read, ready_write = os.pipe()
-    argv = bw.bwrap_command(bwrap, work, runner_dir, read_only, limits, bw.sandbox_env(),
+    sandbox_env = bw.sandbox_env()
+    argv = bw.bwrap_command(bwrap, work, runner_dir, read_only, limits, sandbox_env,
                             command=placeholder_command(ready_write), info_fd=info_write)
     with open(os.path.join(scratch_root, "runner.log"), "wb") as errlog:
         proc = subprocess.Popen(
@@ -482,7 +483,7 @@ def _run_launched(launcher, bwrap, work, runner_dir, read_only, limits, env, scr
             raise OSError("the sandbox's placeholder never started")
         with open(os.path.join(scratch_root, "runner.log"), "ab") as errlog:
             launcher.launch(int(info["child-pid"]), bw.RUNNER_MOUNT, write_fd, errlog.fileno(),
-                            bw.sandbox_env())
+                            sandbox_env)
     except (OSError, ValueError, KeyError) as exc:
         log.warning("sandbox: the warm launcher could not take this notebook (%s); starting "
                     "it afresh", exc)
@@ -507,7 +508,7 @@ def _read_all(fd, timeout_s, until_first_byte=False):
         if not ready:
             continue
         chunk = os.read(fd, 1 << 16)
-        if not chunk or (until_first_byte and chunk):
+        if not chunk or until_first_byte:
             return data + chunk
         data += chunk
 

@@ -23,7 +23,10 @@ in turn (``runner.py``, ``launcher`` mode). So:
   takes ``CAP_SYS_ADMIN``. As another user the fresh start is used.
 - **A launcher that is not there costs speed only**: one that died is started again, and
   :func:`execute_notebook <autograder.sandbox.execute.execute_notebook>` falls back to the
-  fresh start when it cannot get one.
+  fresh start when no launcher takes the request. A launcher's fork that cannot join the
+  sandbox reports a failed kernel start, so that submission is recorded as not graded (an
+  infrastructure failure, never a score); where bubblewrap runs as root this does not happen,
+  since joining needs the same privilege as making the namespaces.
 """
 from __future__ import annotations
 

@@ -62,11 +62,16 @@ PR_SET_PDEATHSIG = 1
 PR_SET_NO_NEW_PRIVS = 38
 
 
+def _prctl(option, value):
+    if ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
+
+
 def _set_not_dumpable():
     """Deny other processes of the sandbox (same uid) ptrace and /proc/<pid>/mem access to us,
     and suppress core dumps."""
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        _prctl(PR_SET_DUMPABLE, 0)
     except (OSError, AttributeError):
         pass
 
@@ -354,7 +359,6 @@ class SpareKernel:
 
 
 def _close_fds_except(keep):
-    top = 0
     try:
         top = max(int(n) for n in os.listdir("/proc/self/fd"))
     except (OSError, ValueError):
@@ -583,11 +587,6 @@ CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x20000000, 0x40000000
 # the mount namespace last: once in it, /proc is the sandbox's
 NAMESPACES = (("ipc", CLONE_NEWIPC), ("uts", CLONE_NEWUTS), ("net", CLONE_NEWNET),
               ("cgroup", CLONE_NEWCGROUP), ("pid", CLONE_NEWPID), ("mnt", CLONE_NEWNS))
-
-
-def _prctl(option, value):
-    if ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
 
 
 def enter_namespaces(pid):
