@@ -227,24 +227,46 @@ def ready_client_class():
     no cell (nbclient keeps only replies to its own requests)."""
     from queue import Empty
 
+    import zmq
+    import zmq.asyncio
     from jupyter_client.asynchronous.client import AsyncKernelClient
+    from traitlets import default
 
     class ReadyClient(AsyncKernelClient):
+        @default("context")
+        def _context_default(self):
+            # The client may connect before the kernel has bound its ports; ZeroMQ then tries
+            # again after its reconnect interval, 100 ms by default: a tenth of a second of
+            # idling per kernel start, every notebook graded
+            self._created_context = True
+            context = zmq.asyncio.Context()
+            context.setsockopt(zmq.RECONNECT_IVL, 5)
+            return context
+
         async def _idle_after(self, request_id, wait_s):
-            """Whether IOPub shows the kernel idle after ``request_id``, before ``wait_s`` of
-            silence."""
+            """``"idle"`` when IOPub shows the kernel idle after ``request_id``; ``"subscribed"``
+            when it shows our subscription taking (ipykernel's ``iopub_welcome``: an idle
+            published before it never reached us); None after ``wait_s`` of silence."""
             while True:
                 try:
                     message = await self.iopub_channel.get_msg(timeout=wait_s)
                 except Empty:
-                    return False
-                if (message.get("msg_type") == "status"
+                    return None
+                kind = message.get("msg_type")
+                if kind == "iopub_welcome":
+                    return "subscribed"
+                if (kind == "status"
                         and message.get("parent_header", {}).get("msg_id") == request_id
                         and message.get("content", {}).get("execution_state") == "idle"):
-                    return True
+                    return "idle"
 
         async def wait_for_ready(self, timeout=None):
             deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            # IOPub subscribes while the kernel starts, and the idle after our first request
+            # is often published before the subscription took. The kernel says when it took
+            # (iopub_welcome); then a new request's idle cannot be missed. Until then the wait
+            # for an idle starts short and grows, each try with a request of its own.
+            idle_wait = 0.01
             while True:
                 self.kernel_info()
                 try:
@@ -253,9 +275,11 @@ def ready_client_class():
                     reply = None
                 if reply is not None and reply.get("msg_type") == "kernel_info_reply":
                     request_id = reply.get("parent_header", {}).get("msg_id")
-                    if await self._idle_after(request_id, 0.2):
+                    seen = await self._idle_after(request_id, idle_wait)
+                    if seen == "idle":
                         self._handle_kernel_info_reply(reply)
                         return
+                    idle_wait = 0.2 if seen == "subscribed" else min(0.2, 2 * idle_wait)
                 if not await self._async_is_alive():
                     raise RuntimeError("Kernel died before replying to kernel_info")
                 if time.monotonic() > deadline:
@@ -617,6 +641,12 @@ def launcher_main(argv):
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     for name in preload:
         importlib.import_module(name)
+    if "nbformat" in preload:
+        # nbformat builds its schema validator on first use (tens of ms); built here, every
+        # runner forked from this process reads its notebook without building it again
+        import nbformat
+
+        nbformat.validate(nbformat.v4.new_notebook())
     # this file's folder is the launcher's own scratch copy, read by now; a worker that ends
     # without closing its launcher would otherwise leave it behind
     import shutil
