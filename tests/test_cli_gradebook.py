@@ -8,6 +8,7 @@
   pictures and names the failures.
 """
 import csv
+import os
 import sqlite3
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import threading
 import time
 
 import pytest
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.batch import run as batch_run
 from autograder.batch.run import GradingOptions
@@ -139,6 +140,48 @@ def test_a_failure_to_record_the_assignment_with_no_other_run_is_reported_at_onc
             batch_run.ensure_assignment(course, master, ASSIGNMENT, sources, wait_seconds=30)
         assert time.monotonic() - started < 5
 
+
+def test_two_runs_recording_one_assignment_at_once_take_turns_and_record_it_once(unrecorded, tmp_path,
+                                                                                 monkeypatch):
+    """Check that two runs finding one assignment unrecorded record it once, one after the other."""
+    import multiprocessing
+
+    course, sources = unrecorded
+    log = tmp_path / "recordings.log"
+
+    def slow_recording(course_, assignment):
+        """What nbgrader's generate_assignment does to the gradebook, as slowly as on a loaded
+        machine: a notebook found already there is removed and written again (SaveCells)."""
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()} start {time.monotonic()}\n")
+        with Gradebook(course_.db_url, "lossopt") as book:
+            book.update_or_create_assignment(assignment)
+            try:
+                book.remove_notebook(assignment, assignment)
+            except MissingEntry:
+                pass
+            book.add_notebook(assignment, assignment)
+            time.sleep(1.0)
+            book.add_grade_cell("adam_rollout", assignment, assignment, max_score=1, cell_type="code")
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()} end {time.monotonic()}\n")
+    monkeypatch.setattr(batch_run, "add_to_gradebook", slow_recording)
+
+    def one_run():
+        with Gradebook(course.db_url, "lossopt") as master:
+            batch_run.ensure_assignment(course, master, ASSIGNMENT, sources, wait_seconds=30)
+
+    runs = [multiprocessing.get_context("fork").Process(target=one_run) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(120)
+    assert [run.exitcode for run in runs] == [0, 0]
+    recordings = [line.split() for line in log.read_text().splitlines()]
+    # one recording: the second run waited for the first's, then found the assignment complete
+    assert [kind for _, kind, _ in recordings] == ["start", "end"], recordings
+    with Gradebook(course.db_url, "lossopt") as master:
+        assert gb.missing_grade_cells(master, ASSIGNMENT, {"adam_rollout"}) == set()
 
 
 def test_merge_waits_out_another_writers_lock(course):

@@ -69,3 +69,32 @@ def test_two_grading_runs_at_once_into_one_postgres_gradebook(postgres_url, tmp_
                            cwd=tmp_path / "grader-a", capture_output=True, text=True, timeout=600)
     assert "0 to grade (3 unchanged since graded)" in again.stdout, again.stdout + again.stderr[-2000:]
     assert csv_students("a") == set(totals)
+
+
+def test_runs_take_turns_recording_an_assignment_but_not_different_ones(postgres_url):
+    """Check that the PostgreSQL recording lock admits one run at a time per assignment."""
+    import threading
+    import time
+
+    from nbgrader.api import Gradebook
+
+    from autograder.course import gradebook as gb
+
+    url = driver_url(postgres_url)
+    with Gradebook(url, "lossopt") as first, Gradebook(url, "lossopt") as second:
+        order = []
+
+        def other_run(assignment):
+            with gb.recording_lock(second, assignment):
+                order.append(f"other run in ({assignment})")
+
+        with gb.recording_lock(first, "adam"):
+            elsewhere = threading.Thread(target=other_run, args=("losses",))
+            elsewhere.start()
+            elsewhere.join(10)  # a different assignment: not held up
+            same = threading.Thread(target=other_run, args=("adam",))
+            same.start()
+            time.sleep(0.5)
+            order.append("first run out")
+        same.join(10)
+    assert order == ["other run in (losses)", "first run out", "other run in (adam)"]

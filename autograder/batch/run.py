@@ -133,11 +133,18 @@ def ensure_assignment(course: Course, master, assignment: str, source_notebooks,
     """Make sure the gradebook knows the assignment's grade cells (nbgrader grades against the
     gradebook's copy). Absent: record it, as ``nbgrader generate_assignment`` would, without
     touching exercises/. Another grading run sharing the gradebook may be recording it at this
-    very moment: then its work is waited for rather than raced.
+    very moment: then its work is waited for rather than raced. Runs of this command take
+    turns (``course.gradebook.recording_lock``), so one records and the others find it done.
 
-    The race shows as our insert of the assignment failing on the unique name while the other
-    run has committed the assignment's row but not yet all of its notebooks; so a failure with
-    the row present is waited on, and only reported if the cells never arrive."""
+    With a recorder that does not take turns (a plain nbgrader run), the race shows as our
+    insert of the assignment failing on the unique name while the other has committed the
+    assignment's row but not yet all of its notebooks; so a failure with the row present is
+    waited on, and only reported if the cells never arrive."""
+    with gb.recording_lock(master, assignment):
+        _ensure_assignment(course, master, assignment, source_notebooks, wait_seconds)
+
+
+def _ensure_assignment(course: Course, master, assignment: str, source_notebooks, wait_seconds) -> None:
     wanted = {g for g in grade_id_order(source_notebooks) if g}
     give_up = time.monotonic() + wait_seconds
     failure = None

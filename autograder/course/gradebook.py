@@ -14,16 +14,19 @@ a PostgreSQL gradebook sees the same ledger, and deleting the gradebook forgets 
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
+import fcntl
 import hashlib
 import random
 import time
 import warnings
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, delete, insert, select
+from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 LEDGER = Table(
@@ -129,6 +132,43 @@ def record_failure(gradebook: Gradebook, assignment: str, student: str, digest: 
         write_ledger(gradebook, assignment, student, digest, "failed", reason)
         gradebook.db.commit()
     with_retries(write, rollback=gradebook.db.rollback)
+
+
+@contextlib.contextmanager
+def recording_lock(gradebook: Gradebook, assignment: str):
+    """Hold, across every grading run on this gradebook, the right to record ``assignment``.
+
+    Recording an assignment is nbgrader's ``generate_assignment``, and two of those at once
+    corrupt each other: one that finds the notebook another is still writing removes it and
+    writes it again (``SaveCells``), so the first run may copy a notebook missing cells and
+    fail every submission with "No such grade cell". Under this lock the second run waits,
+    then finds the assignment complete and records nothing.
+
+    PostgreSQL: a session advisory lock keyed on course and assignment. SQLite: an exclusive
+    ``flock`` of a file beside the database (not of the database itself: closing any
+    descriptor of that file would drop SQLite's own locks in this process). Other databases:
+    no lock (the run that loses the race on the assignment's name still waits for the winner,
+    see ``autograder.batch.run.ensure_assignment``)."""
+    engine = gradebook.engine
+    if engine.dialect.name == "postgresql":
+        # pg_advisory_lock takes a bigint; a CRC of the names is one, and the same in every run
+        key = zlib.crc32(f"autograder:{gradebook.course_id}:{assignment}".encode())
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()
+    elif engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        with open(f"{engine.url.database}.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    else:
+        yield
 
 
 def is_recorded(gradebook: Gradebook, assignment: str) -> bool:
