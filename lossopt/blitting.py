@@ -22,6 +22,7 @@ The frame must be the image a whole redraw would give, pixel for pixel, so:
 Titles are the one exception: a position may set them, and they are reset between positions, as
 is the place in the colour cycle.
 """
+import contextlib
 import copy
 from operator import attrgetter
 
@@ -56,6 +57,7 @@ class FrameDrawer:
         self.added = []
         self.buffer = None
         self.below = None  # per Axes: the zorder from which artists are drawn with each position
+        self.axis_boxes = {}  # what each axis measured, for placing titles (_axes_measured_once)
 
     def draw(self, values):
         """Draw the position ``values`` in part and return True; or return False, drawing
@@ -77,7 +79,8 @@ class FrameDrawer:
         for ax in sorted(self.axes, key=attrgetter("zorder")):
             texts = tuple(t.get_text() for t in _titles(ax))
             if texts != self.placed[ax]:  # as Axes.draw places them (measuring the axis is slow)
-                ax._update_title_position(renderer)
+                with _axes_measured_once(self.axes, self.axis_boxes, renderer):
+                    ax._update_title_position(renderer)
                 self.placed[ax] = texts
             for artist in _draw_order(ax):
                 if artist.zorder >= self.below[ax]:
@@ -121,6 +124,7 @@ class FrameDrawer:
             self.buffer = self.fig.canvas.copy_from_bbox(self.fig.bbox)
             # that draw placed the titles as if hidden: place them again in the next frame
             self.placed = {ax: None for ax in self.axes}
+            self.axis_boxes = {}
         finally:
             for artist in hidden:
                 artist.set_visible(True)
@@ -128,6 +132,35 @@ class FrameDrawer:
                 for artist in self.kept[ax]:
                     artist.stale = False
         self.below = below
+
+
+@contextlib.contextmanager
+def _axes_measured_once(axes, boxes, renderer):
+    """While titles are placed, each axis of ``axes`` gives the bounding box it gave the first
+    time (kept in ``boxes``) instead of measuring its ticks and labels again.
+
+    ``Axes._update_title_position`` measures the x and y axes to find what the title must
+    clear: about 15 ms a frame, most of a frame drawn in part, for a figure whose title says
+    the sliders' values. The axes are the background's, which no position may change
+    (:meth:`FrameDrawer.draw` checks), so their boxes are those of the first measure; the
+    title's own extent, which depends on its text, is still measured every time."""
+    patched = []
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            measure = axis.get_tightbbox
+
+            def remembered(renderer_=None, *, for_layout_only=False, _axis=axis, _measure=measure):
+                key = (id(_axis), for_layout_only)
+                if key not in boxes:
+                    boxes[key] = _measure(renderer_, for_layout_only=for_layout_only)
+                return boxes[key]
+            axis.get_tightbbox = remembered
+            patched.append(axis)
+    try:
+        yield
+    finally:
+        for axis in patched:
+            del axis.get_tightbbox  # the class's method again
 
 
 def _titles(ax):

@@ -59,6 +59,30 @@ def test_a_position_drawn_into_the_background_is_the_whole_redraw_pixel_for_pixe
         assert differing == 0, f"at {state}: {differing} pixels differ from a whole redraw"
 
 
+def test_titles_placed_with_the_axes_measured_once_sit_where_a_whole_redraw_puts_them():
+    """Check that titles whose text (descenders, length) changes sit as in a whole redraw,
+    beside a y axis with an offset text and an x axis with its ticks on top."""
+    def background(fig):
+        ax = fig.subplots()
+        ax.set_xlim(0, 3)
+        ax.set_ylim(0, 3e-5)  # an offset text ("1e-5") above the y axis, where a title may meet it
+        ax.xaxis.tick_top()  # the title must clear the tick labels
+        return ax
+
+    def draw(ax, shift):
+        t = np.linspace(0, 3, 30)
+        ax.plot(t, 1e-5 * (1 + np.sin(t + shift)))
+        ax.set_title("plain" if shift == 0 else f"gjpqy (shift {shift:g}) " + "long " * int(shift),
+                     loc="left")
+        ax.set_title(f"right {shift:g}" if shift != 1 else "", loc="right")
+
+    whole, in_part, figure = whole_and_in_part(background, draw, STATES)
+    assert figure._in_part
+    for state, a, b in zip(STATES, whole, in_part):
+        differing = int((a != b).any(axis=-1).sum())
+        assert differing == 0, f"at {state}: {differing} pixels differ from a whole redraw"
+
+
 def test_bars_of_one_position_are_not_in_the_next_positions_legend():
     def draw(ax, shift):
         ax.bar([-1, 0, 1], [shift, 1, 2], width=0.5, label=f"bars at {shift:g}")
