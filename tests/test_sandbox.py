@@ -233,6 +233,18 @@ def test_output_and_file_sizes_are_capped():
     assert texts(after) == "alive\n"
 
 
+def test_every_cell_keeps_the_output_it_printed_last():
+    """Check that output printed as a cell ends reaches that cell, in order, on every cell (the
+    kernel sends its reply without ipykernel's pause for clients that stop reading at it)."""
+    cells = [f"import sys\nprint('cell {k} out')\nprint('cell {k} err', file=sys.stderr)\n"
+             f"sys.stdout.write('cell {k} last')" for k in range(40)]
+    notebook = run(cells)
+    for k, cell in enumerate(notebook.cells):
+        streams = {o["name"]: o["text"] for o in cell.outputs if o["output_type"] == "stream"}
+        assert streams.get("stdout") == f"cell {k} out\ncell {k} last", (k, cell.outputs)
+        assert streams.get("stderr") == f"cell {k} err\n", (k, cell.outputs)
+
+
 def test_cpu_time_is_limited(limited):
     cells, notebook = limited
     # five seconds of wall clock cap this cell before the CPU limit (120 s) could
