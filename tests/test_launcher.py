@@ -113,3 +113,39 @@ def test_a_launcher_that_died_is_started_again():
     _, printed = run([FORKED], warm_launcher=True)
     assert printed == ["forked\n"]
     assert launcher._process is not first and launcher._process.poll() is None
+
+
+def forked_worker(action):
+    """Run ``action()`` in a process forked from this one, as a grading worker is; returns what
+    it returned (or raises what it raised)."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        return pool.apply(action)
+
+
+def _forked_kernel_and_its_launcher():
+    from autograder.sandbox import launcher
+
+    _, printed = run([FORKED], warm_launcher=True)
+    used = launcher.process_launcher(RUNNER_FILES, bw.sandbox_env())
+    return printed, used is launcher._SHARED, os.getpid() in launcher._LAUNCHERS
+
+
+def test_workers_forked_under_a_shared_launcher_use_it_and_outlive_its_death():
+    """Check that forked workers take their kernels from the launcher their parent shares, and
+    start one of their own once it is gone, without losing a submission."""
+    from autograder.sandbox import launcher
+    from autograder.sandbox.execute import shared_warm_launcher
+
+    with shared_warm_launcher():
+        shared = launcher._SHARED
+        assert shared is not None and shared._process.poll() is None
+        printed, used_shared, own = forked_worker(_forked_kernel_and_its_launcher)
+        assert printed == ["forked\n"] and used_shared and not own
+        shared._process.kill()
+        shared._process.wait()
+        printed, used_shared, own = forked_worker(_forked_kernel_and_its_launcher)
+        assert printed == ["forked\n"], "the submission after the shared launcher died"
+        assert not used_shared and own, "the worker should have started a launcher of its own"
+    assert launcher._SHARED is None and shared._process is None

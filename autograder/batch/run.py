@@ -334,6 +334,25 @@ def _grade_assignment(course: Course, assignment: str, source: Path, options: Gr
                       announce, cluster) -> Summary:
     source_notebooks = course.source_notebooks(assignment)
     unsandboxed = check_sandbox(course, options, cluster)
+    with _local_launcher(course, unsandboxed, cluster):
+        return _grade_here(course, assignment, source, options, progress, announce, cluster,
+                           source_notebooks, unsandboxed)
+
+
+def _local_launcher(course: Course, unsandboxed: bool, cluster):
+    """The warm launcher the local workers will share, started now: it imports the kernel's
+    stack while this process collects and records (a cluster's workers have their own)."""
+    import contextlib
+
+    from ..sandbox.execute import shared_warm_launcher
+
+    if cluster is not None or not uses_sandbox(course):
+        return contextlib.nullcontext()
+    return shared_warm_launcher(unsandboxed)
+
+
+def _grade_here(course: Course, assignment: str, source: Path, options: GradingOptions, progress,
+                announce, cluster, source_notebooks, unsandboxed) -> Summary:
     collection = collect(course, assignment, source, options.pattern)
     failures: dict[str, str] = {r.path: r.reason for r in collection.rejected}
     notes: dict[str, list[str]] = {}

@@ -360,6 +360,22 @@ def execute_notebook(nb, workdir=None, limits=None, *, unsandboxed=False, read_o
                         log, launcher)
 
 
+@contextlib.contextmanager
+def shared_warm_launcher(unsandboxed=False):
+    """While the block runs, a warm launcher (``launcher.share``) serves the worker processes
+    forked in it; none when the launcher would not be used (not root, or unsandboxed)."""
+    if unsandboxed or not bw.running_as_root():
+        yield
+        return
+    from . import launcher
+
+    launcher.share(RUNNER_FILES, bw.sandbox_env())
+    try:
+        yield
+    finally:
+        launcher.close_shared()
+
+
 def _submission_label(workdir, notebook_name):
     if workdir and notebook_name:
         return os.path.join(workdir, notebook_name)

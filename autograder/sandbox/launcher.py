@@ -59,9 +59,12 @@ class Launcher:
         self._socket = None
         self._folder = None
         self._lock = threading.Lock()
+        self._owner = os.getpid()  # the process that started it (a forked worker only uses it)
+        self.broken = False  # a forked worker found it gone
 
     def _start(self):
         self.close()
+        self._owner = os.getpid()
         # the launcher runs from a folder of its own holding the runner's files only, so
         # nothing of autograder/ is on its path; it removes the folder once it has read them
         self._folder = tempfile.mkdtemp(prefix="lossopt-launcher-")
@@ -86,6 +89,18 @@ class Launcher:
         the request (the caller then starts the sandbox afresh)."""
         request = json.dumps({"sandbox_pid": sandbox_pid, "runner_dir": runner_dir,
                               "result_fd": result_fd, "env": env}).encode()
+        if os.getpid() != self._owner:
+            # started by the process this one was forked from (``share``): only that process
+            # may watch or restart it; here it is used while it answers, then this process
+            # starts one of its own
+            try:
+                socket.send_fds(self._socket, [request], [result_fd, log_fd])
+                return
+            except (OSError, AttributeError):
+                self.broken = True
+            process_launcher(self._runner_files, self._env).launch(
+                sandbox_pid, runner_dir, result_fd, log_fd, env)
+            return
         with self._lock:
             for attempt in (1, 2):
                 if self._process is None or self._process.poll() is not None:
@@ -113,14 +128,40 @@ class Launcher:
 
 
 _LAUNCHERS: dict[int, Launcher] = {}
+_SHARED: Launcher | None = None
 
 
 def process_launcher(runner_files, env) -> Launcher:
-    """This process's launcher (a forked worker gets its own, never its parent's)."""
+    """The launcher this process uses: the one its parent shares (:func:`share`) while that one
+    answers, else one of its own."""
     launcher = _LAUNCHERS.get(os.getpid())
     if launcher is None:
+        if _SHARED is not None and not _SHARED.broken and _SHARED._owner != os.getpid():
+            return _SHARED
         launcher = _LAUNCHERS[os.getpid()] = Launcher(runner_files, env)
     return launcher
+
+
+def share(runner_files, env) -> Launcher:
+    """Start a launcher now for the worker processes this one is about to fork.
+
+    The grading command calls it before its own set-up (collecting, recording the assignment,
+    intake), so the launcher imports the kernel's stack on the core that set-up leaves idle,
+    and the workers' first submissions do not wait for it. One launcher serves every worker:
+    each request is one message on its socket, and it forks a fresh process per request."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = Launcher(runner_files, env)
+        _SHARED._start()
+    return _SHARED
+
+
+def close_shared() -> None:
+    """Stop the launcher :func:`share` started (from the process that started it)."""
+    global _SHARED
+    if _SHARED is not None and _SHARED._owner == os.getpid():
+        _SHARED.close()
+    _SHARED = None
 
 
 def placeholder_command(ready_fd):
