@@ -1,5 +1,5 @@
-"""The warm launcher: one per grading worker, so a submission's sandbox starts without a Python
-start and a second of imports.
+"""The warm launcher: one per grading run (its workers share it), so a submission's sandbox starts
+without a Python start and a second of imports.
 
 Without it, every submission starts two interpreters inside its sandbox (the runner, then the
 kernel), and each imports its stack again: nbclient and jupyter_client, then IPython, ipykernel
@@ -8,10 +8,11 @@ and NumPy. That start is most of what a submission costs once the grader itself 
 With it, bubblewrap still makes every submission's sandbox, exactly as before (the same mounts,
 namespaces and environment, from :func:`autograder.sandbox.bwrap.bwrap_command`), but what it
 runs inside is only a placeholder holding the namespaces open. The launcher, a fresh
-interpreter started once per worker with the sandbox's clean environment and holding nothing
-of the grader's, has imported the stack already; for each submission it forks a process that
-joins that sandbox's namespaces and becomes the runner, whose first kernel is forked from it
-in turn (``runner.py``, ``launcher`` mode). So:
+interpreter started once per grading run (:func:`share`; a process with no shared one starts its
+own) with the sandbox's clean environment and holding nothing of the grader's, has imported the
+stack already; for each submission it forks a process that joins that sandbox's namespaces and
+becomes the runner, whose first kernel is forked from it in turn (``runner.py``, ``launcher``
+mode). So:
 
 - **No state passes between submissions.** Each submission's processes are forked from the
   launcher, which never runs student code, and all of them die with their own sandbox; files
