@@ -79,7 +79,7 @@ class FrameDrawer:
         for ax in sorted(self.axes, key=attrgetter("zorder")):
             texts = tuple(t.get_text() for t in _titles(ax))
             if texts != self.placed[ax]:  # as Axes.draw places them (measuring the axis is slow)
-                with _axes_measured_once(self.axes, self.axis_boxes, renderer):
+                with _axes_measured_once(self.axes, self.axis_boxes):
                     ax._update_title_position(renderer)
                 self.placed[ax] = texts
             for artist in _draw_order(ax):
@@ -135,7 +135,7 @@ class FrameDrawer:
 
 
 @contextlib.contextmanager
-def _axes_measured_once(axes, boxes, renderer):
+def _axes_measured_once(axes, boxes):
     """While titles are placed, each axis of ``axes`` gives the bounding box it gave the first
     time (kept in ``boxes``) instead of measuring its ticks and labels again.
 
@@ -149,10 +149,10 @@ def _axes_measured_once(axes, boxes, renderer):
         for axis in (ax.xaxis, ax.yaxis):
             measure = axis.get_tightbbox
 
-            def remembered(renderer_=None, *, for_layout_only=False, _axis=axis, _measure=measure):
-                key = (id(_axis), for_layout_only)
+            def remembered(renderer=None, *, for_layout_only=False, _axis=axis, _measure=measure):
+                key = (_axis, for_layout_only)
                 if key not in boxes:
-                    boxes[key] = _measure(renderer_, for_layout_only=for_layout_only)
+                    boxes[key] = _measure(renderer, for_layout_only=for_layout_only)
                 return boxes[key]
             axis.get_tightbbox = remembered
             patched.append(axis)

@@ -20,6 +20,7 @@ The options of a run are a :class:`GradingOptions`; a worker's share of it is a
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import tempfile
 import time
@@ -342,8 +343,6 @@ def _grade_assignment(course: Course, assignment: str, source: Path, options: Gr
 def _local_launcher(course: Course, unsandboxed: bool, cluster):
     """The warm launcher the local workers will share, started now: it imports the kernel's
     stack while this process collects and records (a cluster's workers have their own)."""
-    import contextlib
-
     from ..sandbox.execute import shared_warm_launcher
 
     if cluster is not None or not uses_sandbox(course):

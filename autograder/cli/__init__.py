@@ -15,11 +15,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-# jsonschema (imported by nbformat, so by nbgrader) imports rfc3987_syntax when it is installed,
-# which compiles an IRI grammar: over a second of every run, for a format check that neither the
-# notebook schema nor nbgrader's cell schema uses. The sandbox's runner does the same.
-sys.modules.setdefault("rfc3987_syntax", None)
-
 from ..course.folder import CourseError
 
 

@@ -719,9 +719,6 @@ def _launched(request, result_fd, log_fd):
 
 
 def main(argv, spare_kernel=False):
-    # jsonschema (via nbformat) imports rfc3987_syntax when installed, which compiles a grammar
-    # for ~6 s; the runner never validates IRIs, and it starts once per notebook
-    sys.modules.setdefault("rfc3987_syntax", None)
     mode = argv[1]
     if mode == "kernel":
         kernel_main(argv[2:])
