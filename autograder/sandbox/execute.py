@@ -566,6 +566,20 @@ def _why_stopped(events, limits):
     return None
 
 
+def _merge_streams(outputs):
+    """Join consecutive pieces of one stream, as Jupyter's own front ends show them: the kernel
+    flushes its streams on a timer, so one ``print`` may arrive as two messages."""
+    merged = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (out.output_type == "stream" and last is not None and last.output_type == "stream"
+                and last.name == out.name):
+            last.text += out.text
+        else:
+            merged.append(out)
+    return merged
+
+
 def _assemble(nb, report, limits, unsandboxed):
     done = copy.deepcopy(nb)
     reason = _why_stopped(report.events, limits)
@@ -578,7 +592,8 @@ def _assemble(nb, report, limits, unsandboxed):
             cell.execution_count = None
             continue
         outputs = message.get("outputs") if isinstance(message.get("outputs"), list) else []
-        cell.outputs = [o for o in (sanitize_output(raw) for raw in outputs) if o is not None]
+        cell.outputs = _merge_streams(
+            o for o in (sanitize_output(raw) for raw in outputs) if o is not None)
         count = message.get("execution_count")
         cell.execution_count = count if isinstance(count, int) else None
         status = message.get("status")
