@@ -1,6 +1,6 @@
 """Live slider speed in a real JupyterLab: from a key press to the new frame on screen.
 
-    .venv/bin/python benchmarks/live_sliders.py [--moves N] [CHAPTER ...]
+    .venv/bin/python benchmarks/live_sliders.py [--moves N] [--breakdown] [CHAPTER ...]
 
 Each chapter with slider figures (default: all) is opened in a JupyterLab this script starts on
 127.0.0.1 (as a reader's kernel: live sliders), run with *Run All Cells* in Debian's chromium,
@@ -11,6 +11,13 @@ paint of the frame that shows the figure's new image, decoded. Printed per figur
 - ``never drawn``: the first move of a figure nobody has touched (no frame drawn ahead yet, so
   the kernel draws it when the move reaches it);
 - ``drawn``: the median of ``N`` moves back and forth between values already shown.
+
+With ``--breakdown``, each never-drawn move is also split into its legs: key to the websocket
+send (browser), send to the kernel starting to draw, the kernel's draw and PNG (wall time and
+the kernel thread's CPU time: wall beyond CPU is time the kernel waited for a core), kernel done
+to the frame's websocket message arriving, and arrival to paint. For that the notebook gets a
+first cell that wraps ``lossopt.live.LiveFrames.get`` to log its times to a file, and the page a
+script that logs its websocket traffic; both clocks are the machine's wall clock.
 
 Targets (the course's): drawn at most 16 ms (one frame at 60 Hz), never drawn at most 50 ms.
 Prints figures; asserts nothing. Needs Debian's chromium and playwright (``make install-test``).
@@ -44,11 +51,15 @@ ARM = """(output) => {
     const before = holder.dataset.frame;
     window.__onKey = (event) => {
         const start = event.timeStamp;
+        window.__keyAt = performance.timeOrigin + start;
         const check = () => {
             const image = holder.firstChild;
             if (holder.dataset.frame !== before && image && image.complete && image.naturalWidth > 1) {
                 const painted = new MessageChannel();
-                painted.port1.onmessage = () => { window.__moveMs = performance.now() - start; };
+                painted.port1.onmessage = () => {
+                    window.__moveMs = performance.now() - start;
+                    window.__paintedAt = performance.timeOrigin + performance.now();
+                };
                 painted.port2.postMessage(null);
             } else {
                 requestAnimationFrame(check);
@@ -59,6 +70,56 @@ ARM = """(output) => {
 }"""
 
 
+# --breakdown: the kernel's side of a move (the first cell of the notebook) and the page's
+# websocket traffic (an init script). Both log wall-clock milliseconds since the epoch.
+KERNEL_LOG_CELL = """# benchmark only (benchmarks/live_sliders.py --breakdown): log when the kernel draws a frame
+import time as _time, lossopt.live as _live
+def _logged(get, _path={path!r}):
+    def logged_get(self, values):
+        wall, cpu = _time.time(), _time.thread_time()
+        png = get(self, values)
+        with open(_path, "a") as log:
+            log.write(f"{{1000 * wall:.3f}} {{1000 * _time.time():.3f}} {{1000 * (_time.thread_time() - cpu):.3f}}\\n")
+        return png
+    return logged_get
+_live.LiveFrames.get = _logged(_live.LiveFrames.get)
+"""
+
+WS_LOG = """(() => {
+    window.__ws = [];
+    const now = () => performance.timeOrigin + performance.now();
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+        window.__ws.push([now(), "send", data.byteLength || data.size || data.length || 0]);
+        if (!this.__logged) {
+            this.__logged = true;
+            this.addEventListener("message", (event) => window.__ws.push(
+                [now(), "receive", event.data.byteLength || event.data.size || event.data.length || 0]), true);
+        }
+        return send.call(this, data);
+    };
+})();"""
+
+
+def legs(key_at, painted_at, traffic, kernel_lines):
+    """The never-drawn move's legs in ms (see the module docstring), from the page's websocket
+    log and the kernel's lines written after the key; None where a leg was not seen."""
+    sent = next((at for at, kind, _ in traffic if kind == "send" and at >= key_at), None)
+    draws = [tuple(float(v) for v in line.split()) for line in kernel_lines if line.strip()]
+    draws = [d for d in draws if d[0] >= key_at - 1]
+    if sent is None or not draws:
+        return None
+    started, finished, cpu = draws[0]
+    frame = max((t for t in traffic if t[1] == "receive" and t[0] >= finished), key=lambda t: t[2],
+                default=None)
+    out = {"key to send": sent - key_at, "send to kernel": started - sent,
+           "draw wall": finished - started, "draw cpu": cpu}
+    if frame is not None:
+        out["kernel to page"] = frame[0] - finished
+        out["page to paint"] = painted_at - frame[0]
+    return out
+
+
 def chapters_with_sliders():
     from conftest import source_of, toc_files
 
@@ -66,12 +127,16 @@ def chapters_with_sliders():
             if source_of(name).suffix == ".md" and "interactive_figure(" in source_of(name).read_text()]
 
 
-def notebook_of(chapter, folder):
+def notebook_of(chapter, folder, kernel_log=None):
     import jupytext
+    import nbformat
     from conftest import source_of
 
     path = folder / (Path(chapter).name + ".ipynb")
-    jupytext.write(jupytext.read(source_of(chapter)), path)
+    notebook = jupytext.read(source_of(chapter))
+    if kernel_log is not None:
+        notebook.cells.insert(0, nbformat.v4.new_code_cell(KERNEL_LOG_CELL.format(path=str(kernel_log))))
+    jupytext.write(notebook, path)
     return path.name
 
 
@@ -83,7 +148,7 @@ def move(page, output, handle, key):
     return page.evaluate("() => window.__moveMs")
 
 
-def measure_chapter(page, base, token, notebook, moves):
+def measure_chapter(page, base, token, notebook, moves, kernel_log=None):
     # a workspace of its own, reset: the tabs of the chapter before (its kernel shut down) stay closed
     workspace = Path(notebook).stem.replace("_", "-")
     page.goto(f"{base}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={token}")
@@ -100,9 +165,15 @@ def measure_chapter(page, base, token, notebook, moves):
         handle.focus()
         at, top = int(handle.input_value()), int(handle.get_attribute("max"))
         forward, back = ("ArrowRight", "ArrowLeft") if at < top else ("ArrowLeft", "ArrowRight")
+        logged = len(kernel_log.read_text().splitlines()) if kernel_log and kernel_log.exists() else 0
         never = move(page, output, handle, forward)
+        split = None
+        if kernel_log is not None:
+            key_at, painted_at, traffic = page.evaluate(
+                "() => [window.__keyAt, window.__paintedAt, window.__ws || []]")
+            split = legs(key_at, painted_at, traffic, kernel_log.read_text().splitlines()[logged:])
         drawn = [move(page, output, handle, back if i % 2 == 0 else forward) for i in range(moves)]
-        results.append({"figure": k + 1, "never_drawn_ms": never, "drawn_ms": drawn})
+        results.append({"figure": k + 1, "never_drawn_ms": never, "drawn_ms": drawn, "legs": split})
     return results
 
 
@@ -110,6 +181,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("chapters", nargs="*", help="e.g. book/06_momentum (default: every chapter with sliders)")
     parser.add_argument("--moves", type=int, default=12, help="moves between drawn values per figure")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="split each never-drawn move into its legs (see the docstring)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -118,7 +191,8 @@ def main(argv=None):
         scratch = Path(scratch)
         home = scratch / "reader"
         home.mkdir()
-        notebooks = {chapter: notebook_of(chapter, home) for chapter in chapters}
+        kernel_log = scratch / "kernel-draws.log" if args.breakdown else None
+        notebooks = {chapter: notebook_of(chapter, home, kernel_log) for chapter in chapters}
         rows = []
         with browser.reader_jupyterlab(home, scratch, sys.executable) as (base, token), \
                 sync_playwright() as playwright:
@@ -126,13 +200,18 @@ def main(argv=None):
             for chapter, notebook in notebooks.items():
                 page = chromium.new_page(viewport={"width": 1280, "height": 900})
                 page.add_init_script(KEY_HOOK)
+                if args.breakdown:
+                    page.add_init_script(WS_LOG)
                 started = time.monotonic()
-                for result in measure_chapter(page, base, token, notebook, args.moves):
+                for result in measure_chapter(page, base, token, notebook, args.moves, kernel_log):
                     rows.append((chapter, result))
                     drawn = statistics.median(result["drawn_ms"])
                     print(f"{chapter} figure {result['figure']}: never drawn {result['never_drawn_ms']:6.1f} ms, "
                           f"drawn median {drawn:5.1f} ms (max {max(result['drawn_ms']):5.1f}) "
                           f"over {len(result['drawn_ms'])} moves", flush=True)
+                    if result["legs"]:
+                        print("    never drawn, by leg: " + ", ".join(
+                            f"{name} {ms:.1f}" for name, ms in result["legs"].items()) + " (ms)", flush=True)
                 page.close()
                 browser.shutdown_kernels(base, token)  # and the drawing process each kernel forked
                 print(f"  ({chapter}: {time.monotonic() - started:.0f} s with Run All)", flush=True)
@@ -143,6 +222,11 @@ def main(argv=None):
         print(f"\n{len(rows)} figures: never drawn median {statistics.median(never):.1f} ms "
               f"(max {max(never):.1f}); drawn median {statistics.median(drawn):.1f} ms over {len(drawn)} moves "
               f"(90th percentile {statistics.quantiles(drawn, n=10)[-1]:.1f} ms)")
+        split = [r["legs"] for _, r in rows if r.get("legs")]
+        if split:
+            names = [n for n in split[0] if all(n in s for s in split)]
+            print("never drawn, median by leg: " + ", ".join(
+                f"{n} {statistics.median(s[n] for s in split):.1f}" for n in names) + " (ms)")
         print("targets: drawn <= 16 ms, never drawn <= 50 ms")
 
 
