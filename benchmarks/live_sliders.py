@@ -106,7 +106,6 @@ def legs(key_at, painted_at, traffic, kernel_lines):
     log and the kernel's lines written after the key; None where a leg was not seen."""
     sent = next((at for at, kind, _ in traffic if kind == "send" and at >= key_at), None)
     draws = [tuple(float(v) for v in line.split()) for line in kernel_lines if line.strip()]
-    draws = [d for d in draws if d[0] >= key_at - 1]
     if sent is None or not draws:
         return None
     started, finished, cpu = draws[0]
