@@ -3,7 +3,7 @@
 :func:`collection_source` turns the cases the grader drew for one test cell into a self-contained
 Python cell (json, base64 and numpy only; it never imports ``autograder``, which a sandbox hides).
 The cell calls the student's functions on those inputs and publishes ONE display output of
-mimetype :data:`RESULTS_MIME` carrying the grader's per-run nonce. :func:`read_results` finds and
+mimetype :data:`RESULTS_MIME`: a JSON string of the results and the grader's per-run nonce. :func:`read_results` finds and
 decodes that output in the grader's process. Nothing is pickled: values travel as JSON, arrays as
 their raw little-endian bytes in base64 (exact, and NaN/inf survive), so the grader reads back
 exactly what the student's function returned.
@@ -147,7 +147,10 @@ def _collect(payload_json):
             returned.append(value)
             outcomes.append(outcome)
         results.append(outcomes)
-    display({RESULTS_MIME: {"nonce": payload["nonce"], "results": results}}, raw=True)
+    # One JSON string, not a nested object: every hop after this one (the kernel's message, the
+    # sandbox's runner and channel, the notebook the grader assembles) then carries one leaf
+    # instead of tens of thousands of small objects that each would build, copy and check.
+    display({RESULTS_MIME: json.dumps({"nonce": payload["nonce"], "results": results})}, raw=True)
 
 
 @functools.lru_cache(maxsize=1)

@@ -144,7 +144,7 @@ def _mime_data(data):
     for mime, value in data.items():
         if not isinstance(mime, str) or "/" not in mime or len(mime) > 200:
             continue
-        if mime == "application/json" or mime.endswith("+json"):
+        if (mime == "application/json" or mime.endswith("+json")) and not isinstance(value, str):
             clean[mime] = json.loads(json.dumps(value))
         else:
             clean[mime] = _text(value, limit=10**7)
